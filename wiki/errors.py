@@ -1,0 +1,71 @@
+"""Domain errors. Services raise these; ``wiki.web.errors`` maps them to HTTP in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def N_(msgid: str) -> str:
+    """Mark a message for translation where it is defined; it is translated where shown."""
+    return msgid
+
+
+class WikiError(Exception):
+    """Base class: something the user or operator can be told about.
+
+    ``msgid`` is an English message with ``{name}`` placeholders, marked with ``N_`` so Babel
+    extracts it; the web layer shows ``translated(gettext)`` in the reader's language.
+    """
+
+    status = 400
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        self.msgid = msgid
+        self.params = params
+        self.message = msgid.format(**params)
+        super().__init__(self.message)
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        return gettext(self.msgid).format(**self.params)
+
+
+class ConfigError(WikiError):
+    """The configuration is unusable."""
+
+    status = 500
+
+
+class InvalidTitle(WikiError):
+    """A title broke one of the title rules; ``message`` says which."""
+
+    status = 400
+
+
+class NotFound(WikiError):
+    """A page or revision does not exist."""
+
+    status = 404
+
+
+class TooLarge(WikiError):
+    """A text is over the size limit."""
+
+    status = 413
+
+
+class BadInput(WikiError):
+    """A malformed form or JSON body."""
+
+    status = 400
+
+
+class EditConflict(WikiError):
+    """The page changed since the editor's base revision."""
+
+    status = 409
+
+    def __init__(self, msgid: str, *, base_id: int | None, latest_id: int | None) -> None:
+        super().__init__(msgid)
+        self.base_id = base_id
+        self.latest_id = latest_id

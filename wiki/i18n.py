@@ -1,0 +1,88 @@
+"""Translations and locale formatting. Catalogues live in ``wiki/translations/<lang>``; the
+``.po`` files are compiled in memory at start-up, so there is no build step to forget."""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from wiki.settings import LANGUAGES
+
+TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
+
+
+@cache
+def translations(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalogue for ``lang`` (NullTranslations for English without a catalogue)."""
+    po = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return _gettext.NullTranslations()
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
+
+
+def negotiate(
+    uselang: str | None,
+    cookie: str | None,
+    accept_language: str | None,
+    default: str,
+) -> str:
+    """Pick the UI language: ?uselang=, then the cookie, then Accept-Language, then default."""
+    for candidate in (uselang, cookie):
+        if candidate and candidate.lower() in LANGUAGES:
+            return candidate.lower()
+    if accept_language:
+        for lang in _parse_accept_language(accept_language):
+            base = lang.split("-")[0].lower()
+            if base == "ms":  # Malay readers read Indonesian more easily than English.
+                base = "id"
+            if base in LANGUAGES:
+                return base
+    return default
+
+
+def _parse_accept_language(header: str) -> Iterable[str]:
+    weighted: list[tuple[float, int, str]] = []
+    for i, part in enumerate(header.split(",")[:20]):
+        piece = part.strip()
+        if not piece:
+            continue
+        lang, _, params = piece.partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if q > 0:
+            weighted.append((-q, i, lang.strip()))
+    return [lang for _, _, lang in sorted(weighted)]
+
+
+def format_timestamp(dt: datetime, lang: str, fmt: str = "medium") -> str:
+    """A UTC timestamp in the locale's format (time zone preferences come with accounts)."""
+    return format_datetime(dt, format=fmt, locale=_locale(lang), tzinfo=UTC)
+
+
+def format_number(n: int, lang: str) -> str:
+    return format_decimal(n, locale=_locale(lang))
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)

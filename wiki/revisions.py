@@ -1,0 +1,346 @@
+"""Pages and their revisions: the storage verbs (save, get, history, info). No HTTP here.
+
+Revisions are immutable. A save runs in one write transaction: it locks the page (row lock on
+PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), checks the editor's base revision against the
+latest, inserts the revision and moves the page's pointer, so the chain of parents stays linear
+and no revision is ever half-written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from wiki.errors import N_, BadInput, EditConflict, NotFound, TooLarge
+from wiki.models import SUMMARY_MAX, Page, Revision, utcnow
+from wiki.titles import Title
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who makes an edit: an account, or an anonymous editor known by IP."""
+
+    name: str
+    user_id: int | None = None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    """A revision's metadata with its size change, as history and the API show it."""
+
+    id: int
+    page_id: int
+    parent_id: int | None
+    timestamp: datetime
+    user_text: str
+    user_id: int | None
+    summary: str
+    minor: bool
+    size: int
+    delta: int
+    sha1: str
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did: a new revision, or nothing when the text was unchanged."""
+
+    page: Page
+    revision: Revision
+    created: bool
+    noop: bool
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """Facts for ?action=info."""
+
+    page: Page
+    revision_count: int
+    creator: RevisionInfo
+    latest: RevisionInfo
+
+
+def normalize_text(text: str) -> str:
+    """Line endings become \\n and trailing white space goes, as MediaWiki does on save."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+
+
+def sha1_of(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def get_page(session: Session, title: Title) -> Page | None:
+    """The page with this title, or None."""
+    return session.scalar(
+        select(Page).where(Page.namespace == title.ns, Page.title == title.text)
+    )
+
+
+def page_title(page: Page) -> Title:
+    return Title(page.namespace, page.title)
+
+
+def get_revision(session: Session, rev_id: int) -> Revision:
+    """A revision by id, or NotFound."""
+    rev = session.get(Revision, rev_id)
+    if rev is None:
+        raise NotFound(N_("There is no revision with id {id}."), id=rev_id)
+    return rev
+
+
+def latest_revision(session: Session, page: Page) -> Revision:
+    assert page.latest_id is not None
+    return get_revision(session, page.latest_id)
+
+
+def check_size(text: str, max_bytes: int) -> None:
+    """Raise TooLarge when ``text`` is over ``max_bytes`` in UTF-8."""
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
+        raise TooLarge(
+            N_(
+                "The text is {size} bytes; the limit is {limit} bytes. "
+                "Nothing was saved and your text is kept below."
+            ),
+            size=size,
+            limit=max_bytes,
+        )
+
+
+def check_summary(summary: str) -> str:
+    summary = " ".join(summary.split())
+    if len(summary) > SUMMARY_MAX:
+        raise BadInput(
+            N_("The edit summary is {length} characters; the limit is {limit}."),
+            length=len(summary),
+            limit=SUMMARY_MAX,
+        )
+    return summary
+
+
+def _lock_page(session: Session, title: Title) -> Page | None:
+    stmt = select(Page).where(Page.namespace == title.ns, Page.title == title.text)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return session.scalar(stmt)
+
+
+def save(
+    session: Session,
+    title: Title,
+    text: str,
+    *,
+    author: Author,
+    summary: str = "",
+    minor: bool = False,
+    base_id: int | None = None,
+    max_bytes: int,
+    create_only: bool = False,
+) -> SaveResult:
+    """Save ``text`` as the new latest revision of ``title``.
+
+    ``base_id`` is the revision the editor started from (None for a new page). If the page has
+    moved on since, EditConflict is raised and nothing is written. Unchanged text writes nothing.
+    """
+    if title.is_special:
+        raise BadInput(N_("Special pages cannot be edited."))
+    text = normalize_text(text)
+    check_size(text, max_bytes)
+    summary = check_summary(summary)
+    page = _lock_page(session, title)
+    now = utcnow()
+    if page is None:
+        if base_id is not None:
+            raise EditConflict(
+                N_("The page was deleted or moved after you started editing."),
+                base_id=base_id,
+                latest_id=None,
+            )
+        if not text:
+            raise BadInput(N_("A new page cannot be empty."))
+        page = Page(namespace=title.ns, title=title.text, created_at=now, touched_at=now)
+        session.add(page)
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            # Someone created the same page in the same instant.
+            raise EditConflict(
+                N_("Someone else created this page while you were editing."),
+                base_id=None,
+                latest_id=None,
+            ) from exc
+        parent: Revision | None = None
+    else:
+        parent = latest_revision(session, page)
+        if create_only or base_id != parent.id:
+            raise EditConflict(
+                N_("Someone else saved this page after you started editing."),
+                base_id=base_id,
+                latest_id=parent.id,
+            )
+        if parent.text == text:
+            return SaveResult(page=page, revision=parent, created=False, noop=True)
+
+    size = len(text.encode("utf-8"))
+    rev = Revision(
+        page_id=page.id,
+        parent_id=parent.id if parent else None,
+        text=text,
+        sha1=sha1_of(text),
+        size=size,
+        user_id=author.user_id,
+        user_text=author.name,
+        timestamp=now,
+        summary=summary,
+        minor=minor and parent is not None,
+    )
+    session.add(rev)
+    session.flush()
+    page.latest_id = rev.id
+    page.length = size
+    page.touched_at = now
+    page.is_redirect = text.lstrip().lower().startswith("#redirect")
+    session.flush()
+    return SaveResult(page=page, revision=rev, created=parent is None, noop=False)
+
+
+def _info_query():  # type: ignore[no-untyped-def]
+    parent = aliased(Revision)
+    return (
+        select(
+            Revision.id,
+            Revision.page_id,
+            Revision.parent_id,
+            Revision.timestamp,
+            Revision.user_text,
+            Revision.user_id,
+            Revision.summary,
+            Revision.minor,
+            Revision.size,
+            func.coalesce(parent.size, 0),
+            Revision.sha1,
+        ).outerjoin(parent, parent.id == Revision.parent_id),
+        parent,
+    )
+
+
+def _to_info(row: tuple[object, ...]) -> RevisionInfo:
+    (rid, pid, parent_id, ts, user_text, user_id, summary, minor, size, psize, sha1) = row
+    assert isinstance(size, int) and isinstance(psize, int)
+    return RevisionInfo(
+        id=int(rid),  # type: ignore[call-overload]
+        page_id=int(pid),  # type: ignore[call-overload]
+        parent_id=parent_id,  # type: ignore[arg-type]
+        timestamp=ts,  # type: ignore[arg-type]
+        user_text=str(user_text),
+        user_id=user_id,  # type: ignore[arg-type]
+        summary=str(summary),
+        minor=bool(minor),
+        size=size,
+        delta=size - psize,
+        sha1=str(sha1),
+    )
+
+
+def revision_info(session: Session, rev_id: int) -> RevisionInfo:
+    """Metadata and size change of one revision, or NotFound."""
+    stmt, _ = _info_query()
+    row = session.execute(stmt.where(Revision.id == rev_id)).first()
+    if row is None:
+        raise NotFound(N_("There is no revision with id {id}."), id=rev_id)
+    return _to_info(tuple(row))
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of history, newest first, with keyset cursors."""
+
+    revisions: list[RevisionInfo]
+    older: int | None  # pass as older_than to get the next (older) page
+    newer: int | None  # pass as newer_than to get the previous (newer) page
+
+
+def history(
+    session: Session,
+    page: Page,
+    *,
+    limit: int = 50,
+    older_than: int | None = None,
+    newer_than: int | None = None,
+) -> HistoryPage:
+    """Revisions of ``page`` newest first, ``limit`` at a time, by keyset on revision id."""
+    limit = max(1, min(limit, 500))
+    stmt, _ = _info_query()
+    stmt = stmt.where(Revision.page_id == page.id)
+    if newer_than is not None:
+        stmt = stmt.where(Revision.id > newer_than).order_by(Revision.id.asc())
+    else:
+        if older_than is not None:
+            stmt = stmt.where(Revision.id < older_than)
+        stmt = stmt.order_by(Revision.id.desc())
+    rows = [_to_info(tuple(r)) for r in session.execute(stmt.limit(limit + 1))]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if newer_than is not None:
+        rows.reverse()
+    if not rows:
+        return HistoryPage([], None, None)
+    has_older = more if newer_than is None else True
+    has_newer = (older_than is not None) or (newer_than is not None and more)
+    if newer_than is None and older_than is None:
+        has_newer = False
+    return HistoryPage(
+        revisions=rows,
+        older=rows[-1].id if has_older else None,
+        newer=rows[0].id if has_newer else None,
+    )
+
+
+def neighbours(session: Session, rev: Revision) -> tuple[int | None, int | None]:
+    """Ids of the previous and next revisions of the same page."""
+    prev_id = session.scalar(
+        select(func.max(Revision.id)).where(Revision.page_id == rev.page_id, Revision.id < rev.id)
+    )
+    next_id = session.scalar(
+        select(func.min(Revision.id)).where(Revision.page_id == rev.page_id, Revision.id > rev.id)
+    )
+    return prev_id, next_id
+
+
+def page_info(session: Session, page: Page) -> PageInfo:
+    """Revision count, creator and latest editor of a page."""
+    count = session.scalar(select(func.count()).where(Revision.page_id == page.id)) or 0
+    first_id = session.scalar(select(func.min(Revision.id)).where(Revision.page_id == page.id))
+    assert first_id is not None and page.latest_id is not None
+    return PageInfo(
+        page=page,
+        revision_count=count,
+        creator=revision_info(session, first_id),
+        latest=revision_info(session, page.latest_id),
+    )
+
+
+def existing_titles(session: Session, titles: list[Title]) -> set[Title]:
+    """Which of ``titles`` exist as pages, in one query per namespace."""
+    by_ns: dict[int, list[str]] = {}
+    for t in titles:
+        by_ns.setdefault(t.ns, []).append(t.text)
+    found: set[Title] = set()
+    for ns, texts in by_ns.items():
+        for chunk_start in range(0, len(texts), 500):
+            chunk = texts[chunk_start : chunk_start + 500]
+            rows = session.execute(
+                select(Page.title).where(Page.namespace == ns, Page.title.in_(chunk))
+            )
+            found.update(Title(ns, r[0]) for r in rows)
+    return found

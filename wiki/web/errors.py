@@ -1,0 +1,51 @@
+"""Errors become HTTP responses here, in one place: an HTML page, or JSON under the API."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from wiki.errors import WikiError
+from wiki.web.base import finish, make_ctx, wiki_of
+
+API_PREFIX = "/w/rest.php"
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    """An error page (or JSON for API paths) with ``status`` and a message for people."""
+    reason = HTTPStatus(status).phrase
+    if request.url.path.startswith(API_PREFIX):
+        return JSONResponse(
+            {"httpCode": status, "httpReason": reason, "messageTranslations": {}, "message": message},
+            status_code=status,
+        )
+    if not hasattr(request.state, "ctx"):
+        request.state.ctx = make_ctx(request)
+    w = wiki_of(request)
+    response = w.templates.response(
+        request, "error.html", status_code=status, status=status, reason=reason, message=message
+    )
+    return finish(request, response)
+
+
+async def wiki_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WikiError)
+    status = exc.status if 400 <= exc.status < 500 else 500
+    if not hasattr(request.state, "ctx"):
+        request.state.ctx = make_ctx(request)
+    return error_response(request, status, exc.translated(request.state.ctx.gettext))
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_response(request, exc.status_code, str(exc.detail))
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    # Never a traceback: log it, and say so plainly.
+    logging.getLogger("wiki").exception("unhandled error on %s", request.url.path)
+    return error_response(request, 500, "Something went wrong on our side. Nothing was saved.")

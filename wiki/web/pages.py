@@ -1,0 +1,460 @@
+"""Page routes at MediaWiki's URLs: ``/wiki/Title`` with ``?action=``, ``?oldid=`` and ``?diff=``.
+
+Routes are thin: they parse the request, call services in ``wiki.revisions``/``wiki.rendering``/
+``wiki.diffing``, and pick a template. Errors raised by services become responses in
+``wiki.web.errors``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from wiki import diffing, rendering, revisions, titles
+from wiki.errors import N_, BadInput, EditConflict, NotFound, TooLarge, WikiError
+from wiki.models import Page, Revision
+from wiki.rendering import page_url
+from wiki.revisions import Author
+from wiki.titles import Title
+from wiki.web.base import Article, ensure_session, finish, int_param, wiki_of
+from wiki.web.security import CSRF_FIELD
+from wiki.web.templating import Ctx
+
+MAIN_PAGE = "Main Page"
+HISTORY_LIMIT_DEFAULT = 50
+
+
+async def root(request: Request) -> Response:
+    return RedirectResponse(page_url(MAIN_PAGE), status_code=302)
+
+
+def _title_from_path(request: Request) -> Title:
+    raw = request.path_params["title"]
+    return titles.parse(raw)
+
+
+async def page_get(request: Request) -> Response:
+    """Dispatch a GET on /wiki/Title by its query parameters, as index.php does."""
+    q = request.query_params
+    if "diff" in q:
+        return await diff_view(request)
+    title = _title_from_path(request)
+    canonical = page_url(title)
+    if request.url.path != canonical and not title.is_special:
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(canonical + query, status_code=301)
+    if title.is_special:
+        raise NotFound(N_("There is no special page called {name}."), name=title.text)
+    action = q.get("action", "view")
+    if "oldid" in q and action == "view":
+        return await oldid_view(request, title)
+    handler = {
+        "view": view,
+        "edit": edit_form,
+        "submit": edit_form,
+        "history": history_view,
+        "raw": raw_view,
+        "info": info_view,
+    }.get(action)
+    if handler is None:
+        raise BadInput(N_("Unknown action: {action}."), action=action)
+    return await handler(request, title)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _section_link(ctx: Ctx, title: Title) -> Any:
+    label = ctx.gettext("edit")
+
+    def link(n: int) -> str:
+        from markupsafe import escape
+
+        href = escape(page_url(title, action="edit", section=n))
+        return f'<span class="editsection">[<a href="{href}">{escape(label)}</a>]</span>'
+
+    return link
+
+
+def _load_article(request: Request, title: Title, session: Session) -> Article | None:
+    w = wiki_of(request)
+    ctx: Ctx = request.state.ctx
+    page = revisions.get_page(session, title)
+    if page is None or page.latest_id is None:
+        return None
+    rev = revisions.latest_revision(session, page)
+    stored = rendering.stored_render(w.db, session, rev)
+    html = rendering.resolve(
+        session,
+        stored,
+        toc_label=ctx.gettext("Contents"),
+        section_link=None,  # [edit] links arrive with section editing
+    )
+    return Article(
+        title=title,
+        page_id=page.id,
+        revision_id=rev.id,
+        timestamp=rev.timestamp,
+        user_text=rev.user_text,
+        html=html,
+        headings=stored.headings,
+        categories=stored.categories,
+        redirect=stored.redirect,
+    )
+
+
+async def view(request: Request, title: Title) -> Response:
+    """Read the latest revision, from the page cache for anonymous readers when possible."""
+    w = wiki_of(request)
+    ctx: Ctx = request.state.ctx
+    cache_key = (title.key, ctx.lang)
+    epoch = w.epoch.current()  # read before the database: see wiki.cache
+    anonymous = ctx.session_id is None and not request.query_params
+    if anonymous:
+        body = w.page_cache.get(cache_key, epoch)
+        if body is not None:
+            return Response(body, media_type="text/html; charset=utf-8")
+    article = w.article_cache.get(cache_key, epoch)
+    if article is None:
+        article = await w.read(lambda s: _load_article(request, title, s))
+        if article is not None:
+            w.article_cache.put(cache_key, epoch, article)
+    if article is None:
+        response = w.templates.response(request, "page_missing.html", 404, title=title)
+        return finish(request, response)
+    body_text = w.templates.render(ctx, "page_view.html", request=request, title=title, article=article)
+    body = body_text.encode("utf-8")
+    if anonymous:
+        w.page_cache.put(cache_key, epoch, body)
+    return finish(request, Response(body, media_type="text/html; charset=utf-8"))
+
+
+@dataclass(frozen=True)
+class OldRevision:
+    title: Title
+    revision: revisions.RevisionInfo
+    html: str
+    prev_id: int | None
+    next_id: int | None
+    latest_id: int | None
+
+
+async def oldid_view(request: Request, title: Title) -> Response:
+    w = wiki_of(request)
+    ctx: Ctx = request.state.ctx
+    rev_id = int_param(request.query_params.get("oldid"))
+    if rev_id is None:
+        raise BadInput(N_("oldid must be a revision number."))
+
+    def load(session: Session) -> OldRevision:
+        rev = revisions.get_revision(session, rev_id)
+        page = session.get(Page, rev.page_id)
+        assert page is not None
+        stored = rendering.stored_render(w.db, session, rev)
+        html = rendering.resolve(session, stored, toc_label=ctx.gettext("Contents"), section_link=None)
+        prev_id, next_id = revisions.neighbours(session, rev)
+        return OldRevision(
+            title=revisions.page_title(page),
+            revision=revisions.revision_info(session, rev.id),
+            html=html,
+            prev_id=prev_id,
+            next_id=next_id,
+            latest_id=page.latest_id,
+        )
+
+    old = await w.read(load)
+    return finish(request, w.templates.response(request, "page_oldid.html", title=old.title, old=old))
+
+
+async def raw_view(request: Request, title: Title) -> Response:
+    w = wiki_of(request)
+    rev_id = int_param(request.query_params.get("oldid"))
+
+    def load(session: Session) -> str:
+        if rev_id is not None:
+            return revisions.get_revision(session, rev_id).text
+        page = revisions.get_page(session, title)
+        if page is None:
+            raise NotFound(N_("The page {title} does not exist."), title=title.full)
+        return revisions.latest_revision(session, page).text
+
+    text = await w.read(load)
+    return PlainTextResponse(text, headers={"Cache-Control": "private, max-age=0"})
+
+
+async def info_view(request: Request, title: Title) -> Response:
+    w = wiki_of(request)
+
+    def load(session: Session) -> revisions.PageInfo:
+        page = revisions.get_page(session, title)
+        if page is None:
+            raise NotFound(N_("The page {title} does not exist."), title=title.full)
+        return revisions.page_info(session, page)
+
+    info = await w.read(load)
+    return finish(request, w.templates.response(request, "page_info.html", title=title, info=info))
+
+
+async def history_view(request: Request, title: Title) -> Response:
+    w = wiki_of(request)
+    q = request.query_params
+    limit = int_param(q.get("limit")) or HISTORY_LIMIT_DEFAULT
+    older = int_param(q.get("offset")) or int_param(q.get("older_than"))
+    newer = int_param(q.get("newer_than"))
+
+    def load(session: Session) -> tuple[Page, revisions.HistoryPage]:
+        page = revisions.get_page(session, title)
+        if page is None:
+            raise NotFound(N_("The page {title} does not exist."), title=title.full)
+        return page, revisions.history(
+            session, page, limit=min(limit, 500), older_than=older, newer_than=newer
+        )
+
+    page, hist = await w.read(load)
+    response = w.templates.response(
+        request, "page_history.html", title=title, page=page, hist=hist, limit=limit
+    )
+    return finish(request, response)
+
+
+# --- diffs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffPair:
+    title: Title
+    old: revisions.RevisionInfo | None
+    new: revisions.RevisionInfo
+    old_text: str
+    new_text: str
+    prev_of_old: int | None
+    next_of_new: int | None
+    latest_id: int | None
+
+
+def load_diff_pair(session: Session, diff: str, oldid: int | None) -> DiffPair:
+    """Resolve MediaWiki's diff parameters (diff=N|prev|next|cur, oldid=M) to two revisions."""
+    if diff in ("prev", "next", "cur", "0", ""):
+        if oldid is None:
+            raise BadInput(N_("diff={diff} needs an oldid."), diff=diff)
+        base = revisions.get_revision(session, oldid)
+        prev_id, next_id = revisions.neighbours(session, base)
+        page = session.get(Page, base.page_id)
+        assert page is not None
+        if diff == "prev":
+            old_rev, new_rev = (
+                revisions.get_revision(session, prev_id) if prev_id else None
+            ), base
+        elif diff == "next":
+            old_rev, new_rev = base, (revisions.get_revision(session, next_id) if next_id else base)
+        else:
+            assert page.latest_id is not None
+            old_rev, new_rev = base, revisions.get_revision(session, page.latest_id)
+    else:
+        new_id = int_param(diff)
+        if new_id is None:
+            raise BadInput(N_("diff must be a revision number, prev, next or cur."))
+        new_rev = revisions.get_revision(session, new_id)
+        if oldid is None:
+            prev_id, _ = revisions.neighbours(session, new_rev)
+            old_rev = revisions.get_revision(session, prev_id) if prev_id else None
+        else:
+            old_rev = revisions.get_revision(session, oldid)
+            if old_rev.page_id != new_rev.page_id:
+                # Allowed by MediaWiki too; keep chronological order for readability.
+                pass
+            if old_rev.id > new_rev.id:
+                old_rev, new_rev = new_rev, old_rev
+    page = session.get(Page, new_rev.page_id)
+    assert page is not None
+    prev_of_old = revisions.neighbours(session, old_rev)[0] if old_rev else None
+    next_of_new = revisions.neighbours(session, new_rev)[1]
+    return DiffPair(
+        title=revisions.page_title(page),
+        old=revisions.revision_info(session, old_rev.id) if old_rev else None,
+        new=revisions.revision_info(session, new_rev.id),
+        old_text=old_rev.text if old_rev else "",
+        new_text=new_rev.text,
+        prev_of_old=prev_of_old,
+        next_of_new=next_of_new,
+        latest_id=page.latest_id,
+    )
+
+
+async def diff_view(request: Request) -> Response:
+    w = wiki_of(request)
+    q = request.query_params
+    oldid = int_param(q.get("oldid"))
+    if q.get("oldid") not in (None, "") and oldid is None:
+        raise BadInput(N_("oldid must be a revision number."))
+    pair = await w.read(lambda s: load_diff_pair(s, q.get("diff", ""), oldid))
+    result = await _run_diff(request, pair.old_text, pair.new_text)
+    mode = "inline" if q.get("diffmode") == "inline" else "side"
+    response = w.templates.response(
+        request, "page_diff.html", title=pair.title, pair=pair, result=result, mode=mode
+    )
+    return finish(request, response)
+
+
+async def _run_diff(request: Request, old: str, new: str) -> diffing.DiffResult:
+    from starlette.concurrency import run_in_threadpool
+
+    timeout = wiki_of(request).settings.diff_timeout
+    return await run_in_threadpool(lambda: diffing.diff(old, new, timeout=timeout))
+
+
+# --- editing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class EditState:
+    """What the edit form shows."""
+
+    text: str
+    summary: str = ""
+    minor: bool = False
+    base_id: int | None = None
+    exists: bool = False
+    error: str | None = None
+    notice: str | None = None
+    preview_html: str | None = None
+    changes: diffing.DiffResult | None = None
+
+
+def _load_edit(session: Session, title: Title) -> EditState:
+    page = revisions.get_page(session, title)
+    if page is None:
+        return EditState(text="")
+    rev = revisions.latest_revision(session, page)
+    return EditState(text=rev.text, base_id=rev.id, exists=True)
+
+
+async def edit_form(request: Request, title: Title) -> Response:
+    w = wiki_of(request)
+    ensure_session(request)
+    state = await w.read(lambda s: _load_edit(s, title))
+    return _edit_response(request, title, state, 200)
+
+
+def _edit_response(request: Request, title: Title, state: EditState, status: int) -> Response:
+    w = wiki_of(request)
+    response = w.templates.response(
+        request,
+        "page_edit.html",
+        status_code=status,
+        title=title,
+        state=state,
+        csrf_field=CSRF_FIELD,
+        max_bytes=w.settings.max_page_bytes,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return finish(request, response)
+
+
+async def _read_form(request: Request) -> FormData:
+    limit = wiki_of(request).settings.max_page_bytes
+    length = request.headers.get("content-length")
+    # A body far over the limit is refused before it is read (UTF-8 percent-encoding at most 9x).
+    if length and length.isdigit() and int(length) > limit * 9 + 65536:
+        raise TooLarge(
+            N_("The request is {size} bytes; the limit is {limit} bytes."), size=int(length), limit=limit
+        )
+    try:
+        return await request.form(max_files=0, max_fields=64, max_part_size=limit * 4 + 65536)
+    except Exception as exc:  # malformed bodies of every kind: multipart, encoding, limits
+        if isinstance(exc, WikiError):
+            raise
+        raise BadInput(N_("The form could not be read.")) from exc
+
+
+async def page_post(request: Request) -> Response:
+    """POST /wiki/Title?action=submit: save, preview or show changes."""
+    w = wiki_of(request)
+    ctx: Ctx = request.state.ctx
+    title = _title_from_path(request)
+    if title.is_special:
+        raise BadInput(N_("Special pages cannot be edited."))
+    action = request.query_params.get("action", "submit")
+    if action not in ("submit", "edit"):
+        raise BadInput(N_("Unknown action: {action}."), action=action)
+    form = await _read_form(request)
+    text = str(form.get("wpTextbox1", ""))
+    state = EditState(
+        text=text,
+        summary=str(form.get("wpSummary", "")),
+        minor=bool(form.get("wpMinoredit")),
+        base_id=int_param(form.get("wpBaseRevId")),
+        exists=form.get("wpBaseRevId") not in (None, ""),
+    )
+    if not w.sessions.check_csrf(ctx.session_id, str(form.get(CSRF_FIELD, ""))):
+        ensure_session(request)
+        state.error = ctx.gettext(
+            "Your session expired or the form was sent from elsewhere, so nothing was saved. "
+            "Your text is kept below: save again to publish it."
+        )
+        return _edit_response(request, title, state, 403)
+
+    if "wpPreview" in form or "wpDiff" in form:
+        return await _preview(request, title, state, diff="wpDiff" in form)
+
+    author = Author(name=ctx.client_ip)
+    try:
+        result = await w.write(
+            lambda s: revisions.save(
+                s,
+                title,
+                text,
+                author=author,
+                summary=state.summary,
+                minor=state.minor,
+                base_id=state.base_id,
+                max_bytes=w.settings.max_page_bytes,
+            )
+        )
+    except (TooLarge, BadInput) as exc:
+        state.error = exc.translated(ctx.gettext)
+        return _edit_response(request, title, state, exc.status)
+    except EditConflict as exc:
+        state.error = exc.translated(ctx.gettext)
+        latest = exc.latest_id
+        state.base_id = latest
+        state.exists = latest is not None
+        return _edit_response(request, title, state, 409)
+    target = page_url(title)
+    if result.noop:
+        target = page_url(title)
+    return RedirectResponse(target, status_code=303)
+
+
+async def _preview(request: Request, title: Title, state: EditState, *, diff: bool) -> Response:
+    w = wiki_of(request)
+    ctx: Ctx = request.state.ctx
+    try:
+        revisions.check_size(revisions.normalize_text(state.text), w.settings.max_page_bytes)
+    except TooLarge as exc:
+        state.error = exc.translated(ctx.gettext)
+        return _edit_response(request, title, state, 413)
+    if diff:
+
+        def current(session: Session) -> str:
+            page = revisions.get_page(session, title)
+            if page is None or page.latest_id is None:
+                return ""
+            rev: Revision = revisions.latest_revision(session, page)
+            return rev.text
+
+        old = await w.read(current)
+        state.changes = await _run_diff(request, old, revisions.normalize_text(state.text))
+    else:
+        stored = rendering.render_text(state.text)
+        state.preview_html = await w.read(
+            lambda s: rendering.resolve(
+                s, stored, toc_label=ctx.gettext("Contents"), section_link=None
+            )
+        )
+    return _edit_response(request, title, state, 200)

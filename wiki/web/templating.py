@@ -1,0 +1,84 @@
+"""Jinja2 environments (one per UI language, autoescape on) and the per-request context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from wiki import diffing, i18n
+from wiki.rendering import page_url
+from wiki.settings import LANGUAGES, Settings
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+@dataclass
+class Ctx:
+    """What a view needs to know about the request: language, session, client."""
+
+    lang: str
+    session_id: str | None
+    client_ip: str
+    csrf_token: str = ""
+    new_session: bool = False
+    set_lang_cookie: bool = False
+    extra_cookies: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def gettext(self) -> Callable[[str], str]:
+        return i18n.translations(self.lang).gettext
+
+
+class Templates:
+    """Renders templates in the request's language."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.envs: dict[str, Environment] = {}
+        for lang in LANGUAGES:
+            env = Environment(
+                loader=FileSystemLoader(TEMPLATES_DIR),
+                autoescape=select_autoescape(default=True, default_for_string=True),
+                extensions=["jinja2.ext.i18n"],
+                trim_blocks=True,
+                lstrip_blocks=True,
+                auto_reload=False,
+            )
+            env.install_gettext_translations(  # type: ignore[attr-defined]
+                i18n.translations(lang), newstyle=True
+            )
+            env.globals.update(
+                site_name=settings.site_name,
+                lang=lang,
+                languages=i18n.LANGUAGE_NAMES,
+                page_url=page_url,
+                inline=diffing.inline_segments,
+            )
+            env.filters["ts"] = _ts_filter(lang)
+            env.filters["num"] = lambda n, _lang=lang: i18n.format_number(n, _lang)
+            self.envs[lang] = env
+
+    def render(self, ctx: Ctx, name: str, **context: Any) -> str:
+        env = self.envs[ctx.lang]
+        return env.get_template(name).render(ctx=ctx, **context)
+
+    def response(
+        self, request: Request, name: str, status_code: int = 200, **context: Any
+    ) -> HTMLResponse:
+        ctx: Ctx = request.state.ctx
+        body = self.render(ctx, name, request=request, **context)
+        return HTMLResponse(body, status_code=status_code)
+
+
+def _ts_filter(lang: str) -> Callable[[datetime, str], str]:
+    def fmt(dt: datetime, style: str = "medium") -> str:
+        return i18n.format_timestamp(dt, lang, style)
+
+    return fmt
