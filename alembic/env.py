@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from alembic import context
 from sqlalchemy import Connection
 
+from alembic import context
 from wiki import models  # noqa: F401  (registers every table on Base.metadata)
 from wiki.db import Base, make_engine
 from wiki.settings import Settings

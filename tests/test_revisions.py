@@ -13,10 +13,18 @@ MAX = 64 * 1024
 ALICE = Author(name="203.0.113.5")
 
 
-def save(db: Database, title: str, text: str, base: int | None = None, **kw: object) -> revisions.SaveResult:
+def save(
+    db: Database, title: str, text: str, base: int | None = None, **kw: object
+) -> revisions.SaveResult:
     with db.write() as s:
         return revisions.save(
-            s, titles.parse(title), text, author=ALICE, base_id=base, max_bytes=MAX, **kw  # type: ignore[arg-type]
+            s,
+            titles.parse(title),
+            text,
+            author=ALICE,
+            base_id=base,
+            max_bytes=MAX,
+            **kw,  # type: ignore[arg-type]
         )
 
 

@@ -74,4 +74,4 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return app
 
 
-__all__ = ["create_app", "Response"]
+__all__ = ["Response", "create_app"]

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Unpack
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -81,9 +82,7 @@ def sha1_of(text: str) -> str:
 
 def get_page(session: Session, title: Title) -> Page | None:
     """The page with this title, or None."""
-    return session.scalar(
-        select(Page).where(Page.namespace == title.ns, Page.title == title.text)
-    )
+    return session.scalar(select(Page).where(Page.namespace == title.ns, Page.title == title.text))
 
 
 def page_title(page: Page) -> Title:
@@ -214,51 +213,46 @@ def save(
     return SaveResult(page=page, revision=rev, created=parent is None, noop=False)
 
 
-def _info_query():  # type: ignore[no-untyped-def]
+def _info_select() -> Select[Unpack[tuple[Any, ...]]]:
+    """Revision metadata plus the parent's size, for the size change."""
     parent = aliased(Revision)
-    return (
-        select(
-            Revision.id,
-            Revision.page_id,
-            Revision.parent_id,
-            Revision.timestamp,
-            Revision.user_text,
-            Revision.user_id,
-            Revision.summary,
-            Revision.minor,
-            Revision.size,
-            func.coalesce(parent.size, 0),
-            Revision.sha1,
-        ).outerjoin(parent, parent.id == Revision.parent_id),
-        parent,
-    )
+    return select(
+        Revision.id,
+        Revision.page_id,
+        Revision.parent_id,
+        Revision.timestamp,
+        Revision.user_text,
+        Revision.user_id,
+        Revision.summary,
+        Revision.minor,
+        Revision.size,
+        func.coalesce(parent.size, 0).label("parent_size"),
+        Revision.sha1,
+    ).outerjoin(parent, parent.id == Revision.parent_id)
 
 
-def _to_info(row: tuple[object, ...]) -> RevisionInfo:
-    (rid, pid, parent_id, ts, user_text, user_id, summary, minor, size, psize, sha1) = row
-    assert isinstance(size, int) and isinstance(psize, int)
+def _to_info(row: Row[Any]) -> RevisionInfo:
     return RevisionInfo(
-        id=int(rid),  # type: ignore[call-overload]
-        page_id=int(pid),  # type: ignore[call-overload]
-        parent_id=parent_id,  # type: ignore[arg-type]
-        timestamp=ts,  # type: ignore[arg-type]
-        user_text=str(user_text),
-        user_id=user_id,  # type: ignore[arg-type]
-        summary=str(summary),
-        minor=bool(minor),
-        size=size,
-        delta=size - psize,
-        sha1=str(sha1),
+        id=row.id,
+        page_id=row.page_id,
+        parent_id=row.parent_id,
+        timestamp=row.timestamp,
+        user_text=row.user_text,
+        user_id=row.user_id,
+        summary=row.summary,
+        minor=bool(row.minor),
+        size=row.size,
+        delta=row.size - row.parent_size,
+        sha1=row.sha1,
     )
 
 
 def revision_info(session: Session, rev_id: int) -> RevisionInfo:
     """Metadata and size change of one revision, or NotFound."""
-    stmt, _ = _info_query()
-    row = session.execute(stmt.where(Revision.id == rev_id)).first()
+    row = session.execute(_info_select().where(Revision.id == rev_id)).first()
     if row is None:
         raise NotFound(N_("There is no revision with id {id}."), id=rev_id)
-    return _to_info(tuple(row))
+    return _to_info(row)
 
 
 @dataclass(frozen=True)
@@ -280,15 +274,14 @@ def history(
 ) -> HistoryPage:
     """Revisions of ``page`` newest first, ``limit`` at a time, by keyset on revision id."""
     limit = max(1, min(limit, 500))
-    stmt, _ = _info_query()
-    stmt = stmt.where(Revision.page_id == page.id)
+    stmt = _info_select().where(Revision.page_id == page.id)
     if newer_than is not None:
         stmt = stmt.where(Revision.id > newer_than).order_by(Revision.id.asc())
     else:
         if older_than is not None:
             stmt = stmt.where(Revision.id < older_than)
         stmt = stmt.order_by(Revision.id.desc())
-    rows = [_to_info(tuple(r)) for r in session.execute(stmt.limit(limit + 1))]
+    rows = [_to_info(r) for r in session.execute(stmt.limit(limit + 1))]
     more = len(rows) > limit
     rows = rows[:limit]
     if newer_than is not None:

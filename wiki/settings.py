@@ -46,7 +46,9 @@ class Settings:
     site_name: str = field(default="Gotong", metadata=_help("Name shown in the header and title."))
     language: str = field(
         default="en",
-        metadata=_help("Site language, `en` or `id`: the default UI language and content language."),
+        metadata=_help(
+            "Site language, `en` or `id`: the default UI language and content language."
+        ),
     )
     max_page_bytes: int = field(
         default=2 * 1024 * 1024,

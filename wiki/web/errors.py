@@ -20,7 +20,12 @@ def error_response(request: Request, status: int, message: str) -> Response:
     reason = HTTPStatus(status).phrase
     if request.url.path.startswith(API_PREFIX):
         return JSONResponse(
-            {"httpCode": status, "httpReason": reason, "messageTranslations": {}, "message": message},
+            {
+                "httpCode": status,
+                "httpReason": reason,
+                "messageTranslations": {},
+                "message": message,
+            },
             status_code=status,
         )
     if not hasattr(request.state, "ctx"):

@@ -127,7 +127,9 @@ async def view(request: Request, title: Title) -> Response:
     if article is None:
         response = w.templates.response(request, "page_missing.html", 404, title=title)
         return finish(request, response)
-    body_text = w.templates.render(ctx, "page_view.html", request=request, title=title, article=article)
+    body_text = w.templates.render(
+        ctx, "page_view.html", request=request, title=title, article=article
+    )
     body = body_text.encode("utf-8")
     if anonymous:
         w.page_cache.put(cache_key, epoch, body)
@@ -156,7 +158,9 @@ async def oldid_view(request: Request, title: Title) -> Response:
         page = session.get(Page, rev.page_id)
         assert page is not None
         stored = rendering.stored_render(w.db, session, rev)
-        html = rendering.resolve(session, stored, toc_label=ctx.gettext("Contents"), section_link=None)
+        html = rendering.resolve(
+            session, stored, toc_label=ctx.gettext("Contents"), section_link=None
+        )
         prev_id, next_id = revisions.neighbours(session, rev)
         return OldRevision(
             title=revisions.page_title(page),
@@ -168,7 +172,9 @@ async def oldid_view(request: Request, title: Title) -> Response:
         )
 
     old = await w.read(load)
-    return finish(request, w.templates.response(request, "page_oldid.html", title=old.title, old=old))
+    return finish(
+        request, w.templates.response(request, "page_oldid.html", title=old.title, old=old)
+    )
 
 
 async def raw_view(request: Request, title: Title) -> Response:
@@ -247,9 +253,7 @@ def load_diff_pair(session: Session, diff: str, oldid: int | None) -> DiffPair:
         page = session.get(Page, base.page_id)
         assert page is not None
         if diff == "prev":
-            old_rev, new_rev = (
-                revisions.get_revision(session, prev_id) if prev_id else None
-            ), base
+            old_rev, new_rev = (revisions.get_revision(session, prev_id) if prev_id else None), base
         elif diff == "next":
             old_rev, new_rev = base, (revisions.get_revision(session, next_id) if next_id else base)
         else:
@@ -362,7 +366,9 @@ async def _read_form(request: Request) -> FormData:
     # A body far over the limit is refused before it is read (UTF-8 percent-encoding at most 9x).
     if length and length.isdigit() and int(length) > limit * 9 + 65536:
         raise TooLarge(
-            N_("The request is {size} bytes; the limit is {limit} bytes."), size=int(length), limit=limit
+            N_("The request is {size} bytes; the limit is {limit} bytes."),
+            size=int(length),
+            limit=limit,
         )
     try:
         return await request.form(max_files=0, max_fields=64, max_part_size=limit * 4 + 65536)
