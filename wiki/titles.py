@@ -60,7 +60,7 @@ _NS_BY_NAME: dict[str, int] = {
     name.lower(): ns for ns, name in NAMESPACES.items() if name
 } | ALIASES
 
-_FORBIDDEN = re.compile(r"[#<>\[\]|{}\x00-\x1f\x7f\ufffd]")
+_FORBIDDEN = re.compile("[#<>\\[\\]|{}\x00-\x1f\x7f\ufffd\ud800-\udfff]")
 _SPACES = re.compile(r"[ _\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 
 

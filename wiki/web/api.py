@@ -1,9 +1,423 @@
-"""REST API under /w/rest.php/v1, shaped like MediaWiki's REST API."""
+"""REST API under /w/rest.php/v1, shaped like MediaWiki's REST API.
+
+Routes are thin: they parse the request, call ``wiki.revisions``/``wiki.rendering``/
+``wiki.diffing`` and shape JSON. Errors are raised, and ``wiki.web.errors`` answers them as
+``{"httpCode", "httpReason", "message"}`` JSON. The OpenAPI description is in
+``wiki.web.openapi`` and served at ``/w/rest.php/openapi.json``.
+
+Choices worth knowing:
+
+* A non-canonical title in a path (``foo_bar``, ``Foo bar``) is answered directly, not
+  redirected; the body's ``key``/``title`` give the canonical forms.
+* As in MediaWiki, a ``/`` inside a title is sent as ``%2F``: ``/page/Foo/html`` is the HTML
+  of "Foo", ``/page/Foo%2Fhtml`` is the page "Foo/html". Starlette matches on the decoded path,
+  so :func:`_page_path` decides from the raw path.
+* Writes without a session cookie are anonymous edits by IP and need no token. With a session
+  cookie they need the session's CSRF token in ``X-CSRF-Token`` (or ``token`` in the body, as
+  MediaWiki allows); ``GET /v1/session`` hands the token to scripts on our own origin.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import html
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, unquote_to_bytes
+
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from wiki import diffing, i18n, rendering, revisions, titles
+from wiki.errors import N_, BadInput, EditConflict, NotFound, TooLarge, WikiError
+from wiki.models import Page, Revision
+from wiki.revisions import Author, RevisionInfo
+from wiki.titles import Title
+from wiki.web import openapi
+from wiki.web.base import MAX_ID, int_param, wiki_of
+from wiki.web.security import CSRF_HEADER
+from wiki.web.templating import Ctx
+
+API_ROOT = "/w/rest.php"
+HISTORY_LIMIT = 20  # MediaWiki's page size for /history
+CONTENT_MODEL = "markdown"
+LICENSE = {"url": "", "title": ""}
+SUBRESOURCES = ("/html", "/history")
+URL_SAFE = "!$'()*,:;@~"  # like page URLs, but a '/' in a title is %2F, as MediaWiki wants
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates cannot be stored
+
+
+class Forbidden(WikiError):
+    status = 403
+
+
+class MethodNotAllowed(WikiError):
+    status = 405
+
+
+class UnsupportedMediaType(WikiError):
+    status = 415
+
+
+# --- shaping -----------------------------------------------------------------------------------
+
+
+def _ts(value: datetime) -> str:
+    """ISO 8601 in UTC with ``Z``, to the second, as MediaWiki writes timestamps."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _page_json(page: Page, rev: Revision) -> dict[str, Any]:
+    title = revisions.page_title(page)
+    return {
+        "id": page.id,
+        "key": title.key,
+        "title": title.full,
+        "latest": {"id": rev.id, "timestamp": _ts(rev.timestamp)},
+        "content_model": CONTENT_MODEL,
+        "license": dict(LICENSE),
+        "source": rev.text,
+    }
+
+
+def _history_json(info: RevisionInfo) -> dict[str, Any]:
+    return {
+        "id": info.id,
+        "timestamp": _ts(info.timestamp),
+        "minor": info.minor,
+        "size": info.size,
+        "delta": info.delta,
+        "comment": info.summary,
+        "user": {"id": info.user_id, "name": info.user_text},  # name: the IP when anonymous
+    }
+
+
+def _revision_json(info: RevisionInfo, page: Page) -> dict[str, Any]:
+    title = revisions.page_title(page)
+    page_key = {"id": page.id, "key": title.key, "title": title.full}
+    return {**_history_json(info), "page": page_key, "content_model": CONTENT_MODEL}
+
+
+def _api_url(request: Request, path: str) -> str:
+    return str(request.base_url).rstrip("/") + API_ROOT + path
+
+
+def _page_api_path(title: Title) -> str:
+    return "/v1/page/" + quote(title.key, safe=URL_SAFE)
+
+
+def _etag_matches(header: str | None, tag: str) -> bool:
+    if not header:
+        return False
+    candidates = {c.strip().removeprefix("W/") for c in header.split(",")}
+    return "*" in candidates or tag in candidates
+
+
+def _conditional(request: Request, etag: str, make: Callable[[], Response]) -> Response:
+    """``make()``'s response with an ETag, or 304 when the client already has it."""
+    tag = f'"{etag}"'
+    if _etag_matches(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers={"ETag": tag})
+    response = make()
+    response.headers["ETag"] = tag
+    return response
+
+
+# --- parsing -----------------------------------------------------------------------------------
+
+
+def _page_path(request: Request, route_suffix: str) -> tuple[Title, str]:
+    """The title in a ``/v1/page/...`` path and the sub-resource asked for (``""``, ``/html``,
+    ``/history``), read from the raw path so that ``%2F`` stays part of the title."""
+    raw = request.scope.get("raw_path")
+    marker = b"/v1/page/"
+    if not isinstance(raw, bytes) or marker not in raw:
+        return titles.parse(request.path_params["title"]), route_suffix
+    tail = raw.split(marker, 1)[1]
+    suffix = next((s for s in SUBRESOURCES if tail.endswith(s.encode())), "")
+    if suffix:
+        tail = tail[: -len(suffix)]
+    return titles.parse(unquote_to_bytes(tail).decode("utf-8", "replace")), suffix
+
+
+def _revision_id(request: Request, name: str) -> int:
+    rev_id: int = request.path_params[name]
+    if not 0 < rev_id <= MAX_ID:
+        raise NotFound(N_("There is no revision with id {id}."), id=rev_id)
+    return rev_id
+
+
+def _cursor(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if raw.isdigit() and len(raw) > 10:
+        return MAX_ID  # past every revision: clamp rather than refuse
+    value = int_param(raw)
+    if value is None:
+        raise BadInput(N_("{name} must be a revision id."), name=name)
+    return value
+
+
+async def _read_json(request: Request) -> dict[str, Any]:
+    """The JSON object in the body; 413 past the limit (before parsing), 415 if not JSON."""
+    limit = wiki_of(request).settings.max_page_bytes * 2 + 64 * 1024
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise TooLarge(N_("The request is larger than {limit} bytes."), limit=limit)
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != "application/json":
+        raise UnsupportedMediaType(N_("The request body must be JSON (application/json)."))
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise TooLarge(N_("The request is larger than {limit} bytes."), limit=limit)
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:
+        raise BadInput(N_("The request body must be a JSON object.")) from exc
+    if not isinstance(data, dict):
+        raise BadInput(N_("The request body must be a JSON object."))
+    return data
+
+
+def _string(body: dict[str, Any], field: str, *, required: bool) -> str:
+    value = body.get(field)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or _UNSTORABLE.search(value):
+        raise BadInput(N_("The field {field} is missing or not valid."), field=field)
+    return value
+
+
+def _latest_id(body: dict[str, Any]) -> int | None:
+    latest = body.get("latest")
+    if latest is None:
+        return None
+    rev_id = latest.get("id") if isinstance(latest, dict) else None
+    if not isinstance(rev_id, int) or isinstance(rev_id, bool) or rev_id < 1:
+        raise BadInput(N_("{name} must be a revision id."), name="latest.id")
+    return rev_id
+
+
+def _check_token(request: Request, body: dict[str, Any]) -> None:
+    """Requests with a session cookie must prove they come from our pages (CSRF)."""
+    ctx: Ctx = request.state.ctx
+    if ctx.session_id is None:
+        return  # anonymous API edit, attributed to the IP
+    token = request.headers.get(CSRF_HEADER) or body.get("token")
+    token = token if isinstance(token, str) else None
+    if not wiki_of(request).sessions.check_csrf(ctx.session_id, token):
+        raise Forbidden(
+            N_(
+                "This request carries a session cookie but not its token (X-CSRF-Token), "
+                "so nothing was saved."
+            )
+        )
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _load_page(session: Session, title: Title) -> tuple[Page, Revision]:
+    page = revisions.get_page(session, title)
+    if page is None or page.latest_id is None:
+        raise NotFound(N_("The page {title} does not exist."), title=title.full)
+    return page, revisions.latest_revision(session, page)
+
+
+async def get_page(request: Request) -> Response:
+    title, _ = _page_path(request, "")
+    data = await wiki_of(request).read(lambda s: _page_json(*_load_page(s, title)))
+    return _conditional(request, str(data["latest"]["id"]), lambda: JSONResponse(data))
+
+
+async def get_page_html(request: Request) -> Response:
+    title, suffix = _page_path(request, "/html")
+    if suffix != "/html":
+        return await get_page(request)
+    w = wiki_of(request)
+    epoch = w.epoch.current()  # before the database, see wiki.cache
+    toc_label = i18n.translations(w.settings.language).gettext("Contents")
+
+    def load(session: Session) -> tuple[Title, int, str]:
+        page, rev = _load_page(session, title)
+        stored = rendering.stored_render(w.db, session, rev)
+        body = rendering.resolve(session, stored, toc_label=toc_label, section_link=None)
+        return revisions.page_title(page), rev.id, body
+
+    canonical, rev_id, body = await w.read(load)
+    doc = (
+        f'<!DOCTYPE html><html lang="{w.settings.language}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(canonical.full)}</title></head><body>{body}</body></html>"
+    )
+    # Links turn blue or red as other pages change, so the tag includes the cache epoch.
+    return _conditional(request, f"{rev_id}-{epoch}", lambda: HTMLResponse(doc))
+
+
+async def get_history(request: Request) -> Response:
+    title, suffix = _page_path(request, "/history")
+    if suffix != "/history":
+        return await get_page(request)
+    older, newer = _cursor(request, "older_than"), _cursor(request, "newer_than")
+    if older is not None and newer is not None:
+        raise BadInput(N_("older_than and newer_than cannot be used together."))
+
+    def load(session: Session) -> tuple[Title, int, revisions.HistoryPage]:
+        page, rev = _load_page(session, title)
+        hist = revisions.history(
+            session, page, limit=HISTORY_LIMIT, older_than=older, newer_than=newer
+        )
+        return revisions.page_title(page), rev.id, hist
+
+    canonical, latest_id, hist = await wiki_of(request).read(load)
+    url = _api_url(request, _page_api_path(canonical) + "/history")
+    data: dict[str, Any] = {"revisions": [_history_json(r) for r in hist.revisions], "latest": url}
+    if hist.older is not None:
+        data["older"] = f"{url}?older_than={hist.older}"
+    if hist.newer is not None:
+        data["newer"] = f"{url}?newer_than={hist.newer}"
+    return _conditional(request, str(latest_id), lambda: JSONResponse(data))
+
+
+async def get_revision(request: Request) -> Response:
+    """``/v1/revision/{id}``, or without the source at ``/v1/revision/{id}/bare``."""
+    rev_id = _revision_id(request, "id")
+    with_source = not request.url.path.endswith("/bare")
+
+    def load(session: Session) -> dict[str, Any]:
+        info = revisions.revision_info(session, rev_id)
+        page = session.get(Page, info.page_id)
+        assert page is not None
+        data = _revision_json(info, page)
+        if with_source:
+            data["source"] = revisions.get_revision(session, rev_id).text
+        return data
+
+    data = await wiki_of(request).read(load)
+    return _conditional(request, str(rev_id), lambda: JSONResponse(data))  # revisions are immutable
+
+
+async def compare(request: Request) -> Response:
+    w = wiki_of(request)
+    from_id, to_id = _revision_id(request, "from"), _revision_id(request, "to")
+
+    def load(session: Session) -> tuple[str, str]:
+        old = revisions.get_revision(session, from_id)
+        new = revisions.get_revision(session, to_id)
+        if old.page_id != new.page_id:
+            raise BadInput(
+                N_("Revisions {old} and {new} belong to different pages."), old=from_id, new=to_id
+            )
+        return old.text, new.text
+
+    old_text, new_text = await w.read(load)
+    timeout = w.settings.diff_timeout
+    result = await run_in_threadpool(lambda: diffing.diff(old_text, new_text, timeout=timeout))
+    shaped = diffing.to_json(result)
+    return JSONResponse(
+        {
+            "from": {"id": from_id, "slot_role": "main", "sections": []},
+            "to": {"id": to_id, "slot_role": "main", "sections": []},
+            "diff": shaped["diff"],
+            "coarse": shaped["coarse"],
+        }
+    )
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+async def _save(
+    request: Request, title: Title, body: dict[str, Any], *, base_id: int | None, create: bool
+) -> Response:
+    """Save ``source`` over revision ``base_id`` (None: a new page); 201 when a page was made."""
+    w = wiki_of(request)
+    ctx: Ctx = request.state.ctx
+    source = _string(body, "source", required=True)
+    comment = _string(body, "comment", required=False)
+    if body.get("content_model", CONTENT_MODEL) != CONTENT_MODEL:
+        raise BadInput(N_("The field {field} is missing or not valid."), field="content_model")
+    _check_token(request, body)
+
+    def work(session: Session) -> tuple[dict[str, Any], bool]:
+        try:
+            result = revisions.save(
+                session,
+                title,
+                source,
+                author=Author(name=ctx.client_ip),
+                summary=comment,
+                base_id=base_id,
+                max_bytes=w.settings.max_page_bytes,
+                create_only=create,
+                merge=base_id is not None,  # a stale latest is merged three-way, as MediaWiki does
+            )
+        except EditConflict as exc:
+            if base_id is not None or exc.latest_id is None:
+                raise
+            raise EditConflict(  # say why, rather than "someone else saved"
+                N_("The page already exists. To change it, send latest.id: its revision id."),
+                base_id=None,
+                latest_id=exc.latest_id,
+            ) from exc
+        return _page_json(result.page, result.revision), result.created
+
+    data, created = await w.write(work)
+    if not created:
+        return JSONResponse(data)
+    location = _api_url(request, _page_api_path(title))
+    return JSONResponse(data, status_code=201, headers={"Location": location})
+
+
+async def create_page(request: Request) -> Response:
+    body = await _read_json(request)
+    title = titles.parse(_string(body, "title", required=True))
+    return await _save(request, title, body, base_id=None, create=True)
+
+
+async def edit_page(request: Request) -> Response:
+    title, suffix = _page_path(request, "")
+    if suffix:
+        raise MethodNotAllowed(N_("Only a page can be edited, not its HTML or history."))
+    body = await _read_json(request)
+    return await _save(request, title, body, base_id=_latest_id(body), create=False)
+
+
+async def page(request: Request) -> Response:
+    return await (edit_page if request.method == "PUT" else get_page)(request)
+
+
+# --- the rest ----------------------------------------------------------------------------------
+
+
+async def session_token(request: Request) -> Response:
+    """The CSRF token of the session cookie, for scripts on our pages; null without one."""
+    ctx: Ctx = request.state.ctx
+    token = ctx.csrf_token if ctx.session_id else None
+    return JSONResponse({"csrf_token": token}, headers={"Cache-Control": "no-store"})
+
+
+async def openapi_json(request: Request) -> Response:
+    return JSONResponse(openapi.spec())
 
 
 def routes() -> list[BaseRoute]:
-    return []
+    # Order matters: the sub-resources first, since {title:path} would swallow them.
+    return [
+        Route("/openapi.json", openapi_json, methods=["GET"]),
+        Route("/v1/session", session_token, methods=["GET"]),
+        Route("/v1/page", create_page, methods=["POST"]),
+        Route("/v1/page/{title:path}/html", get_page_html, methods=["GET"]),
+        Route("/v1/page/{title:path}/history", get_history, methods=["GET"]),
+        Route("/v1/page/{title:path}", page, methods=["GET", "PUT"]),  # one route: one Allow
+        Route("/v1/revision/{id:int}", get_revision, methods=["GET"]),
+        Route("/v1/revision/{id:int}/bare", get_revision, methods=["GET"]),
+        Route("/v1/revision/{from:int}/compare/{to:int}", compare, methods=["GET"]),
+    ]

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from wiki import i18n, markup
+from wiki import diffing, i18n, markup
 from wiki.cache import LRU, Epoch
 from wiki.db import Database
 from wiki.settings import Settings
@@ -59,6 +59,15 @@ class Wiki:
 
         def work() -> T:
             with self.db.read() as session:
+                return fn(session)
+
+        return await run_in_threadpool(work)
+
+    async def write_quiet(self, fn: Callable[[Session], T]) -> T:
+        """Run ``fn`` in one write transaction that changes nothing readers see (no epoch bump)."""
+
+        def work() -> T:
+            with self.db.write() as session:
                 return fn(session)
 
         return await run_in_threadpool(work)
@@ -123,12 +132,21 @@ def finish(request: Request, response: Response) -> Response:
     return response
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database we support
+
+
 def int_param(value: Any) -> int | None:
-    """A positive int from a query or form value, or None."""
+    """A positive id-sized int from a query or form value, or None."""
     if value is None or value == "":
         return None
-    try:
-        n = int(str(value))
-    except ValueError:
+    text = str(value)
+    if not text.isdigit() or len(text) > 10:
         return None
-    return n if n > 0 else None
+    n = int(text)
+    return n if 0 < n <= MAX_ID else None
+
+
+async def run_diff(request: Request, old: str, new: str) -> diffing.DiffResult:
+    """Diff two texts off the event loop, under the configured time limit."""
+    timeout = wiki_of(request).settings.diff_timeout
+    return await run_in_threadpool(lambda: diffing.diff(old, new, timeout=timeout))

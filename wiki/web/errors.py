@@ -3,37 +3,47 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
+from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from wiki.errors import WikiError
+from wiki.errors import EditConflict, WikiError
 from wiki.web.base import finish, make_ctx, wiki_of
 
 API_PREFIX = "/w/rest.php"
 
 
-def error_response(request: Request, status: int, message: str) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response:
     """An error page (or JSON for API paths) with ``status`` and a message for people."""
     reason = HTTPStatus(status).phrase
     if request.url.path.startswith(API_PREFIX):
-        return JSONResponse(
-            {
-                "httpCode": status,
-                "httpReason": reason,
-                "messageTranslations": {},
-                "message": message,
-            },
-            status_code=status,
-        )
+        body: dict[str, Any] = {
+            "httpCode": status,
+            "httpReason": reason,
+            "messageTranslations": {},
+            "message": message,
+        }
+        body.update(extra or {})
+        return JSONResponse(body, status_code=status, headers=headers)
     if not hasattr(request.state, "ctx"):
         request.state.ctx = make_ctx(request)
     w = wiki_of(request)
     response = w.templates.response(
         request, "error.html", status_code=status, status=status, reason=reason, message=message
     )
+    if headers:
+        response.headers.update(headers)
     return finish(request, response)
 
 
@@ -42,12 +52,22 @@ async def wiki_error(request: Request, exc: Exception) -> Response:
     status = exc.status if 400 <= exc.status < 500 else 500
     if not hasattr(request.state, "ctx"):
         request.state.ctx = make_ctx(request)
-    return error_response(request, status, exc.translated(request.state.ctx.gettext))
+    extra = None
+    if isinstance(exc, EditConflict):
+        # What a client needs to resolve the conflict without losing a word.
+        extra = {
+            "base": exc.base,
+            "theirs": exc.theirs,
+            "yours": exc.yours,
+            "proposal": exc.proposal,
+            "latest": {"id": exc.latest_id},
+        }
+    return error_response(request, status, exc.translated(request.state.ctx.gettext), extra=extra)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return error_response(request, exc.status_code, str(exc.detail))
+    return error_response(request, exc.status_code, str(exc.detail), headers=exc.headers)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
