@@ -17,7 +17,7 @@ from wiki.cache import Epoch
 from wiki.db import Database
 from wiki.errors import WikiError
 from wiki.settings import Settings
-from wiki.web import api, pages
+from wiki.web import api, editing, pages
 from wiki.web.base import Wiki, make_ctx
 from wiki.web.errors import http_error, server_error, wiki_error
 from wiki.web.security import SecurityHeadersMiddleware, Sessions
@@ -43,7 +43,7 @@ def routes() -> list[BaseRoute]:
     return [
         Route("/", pages.root),
         Route("/wiki/{title:path}", pages.page_get, methods=["GET", "HEAD"]),
-        Route("/wiki/{title:path}", pages.page_post, methods=["POST"]),
+        Route("/wiki/{title:path}", editing.page_post, methods=["POST"]),
         Mount("/w/rest.php", routes=api.routes()),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]

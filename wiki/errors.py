@@ -65,7 +65,22 @@ class EditConflict(WikiError):
 
     status = 409
 
-    def __init__(self, msgid: str, *, base_id: int | None, latest_id: int | None) -> None:
+    def __init__(
+        self,
+        msgid: str,
+        *,
+        base_id: int | None,
+        latest_id: int | None,
+        base: str = "",
+        theirs: str = "",
+        yours: str = "",
+        proposal: str = "",
+    ) -> None:
         super().__init__(msgid)
         self.base_id = base_id
         self.latest_id = latest_id
+        #: The three texts of the failed merge, and a proposal that keeps every word of both.
+        self.base = base
+        self.theirs = theirs
+        self.yours = yours
+        self.proposal = proposal

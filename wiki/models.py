@@ -123,3 +123,29 @@ class RenderedRevision(Base):
     html: Mapped[str] = mapped_column(Text)
     #: JSON: link targets per slot, table of contents, headings.
     meta: Mapped[str] = mapped_column(Text)
+
+
+class Draft(Base):
+    """Text the server kept because a save did not go through (conflict, limit, refusal).
+
+    One draft per owner and page; the owner is a hashed session id (anonymous) or an account.
+    """
+
+    __tablename__ = "draft"
+    __table_args__ = (
+        UniqueConstraint("owner", "namespace", "title", name="uq_draft_owner_page"),
+        Index("ix_draft_expires_at", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(80))
+    namespace: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
+    base_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    section: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: Why the text was kept: conflict, too_large, invalid, csrf, refused.
+    reason: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,14 +9,16 @@ and no revision is ever half-written.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from wiki import merging, sections
 from wiki.errors import N_, BadInput, EditConflict, NotFound, TooLarge
 from wiki.models import SUMMARY_MAX, Page, Revision, utcnow
 from wiki.titles import Title
@@ -59,6 +61,7 @@ class SaveResult:
     revision: Revision
     created: bool
     noop: bool
+    merged: bool = False  # the edit was merged onto a newer revision than its base
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,16 @@ class PageInfo:
     latest: RevisionInfo
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def normalize_text(text: str) -> str:
-    """Line endings become \\n and trailing white space goes, as MediaWiki does on save."""
+    """Line endings become \\n and trailing white space goes, as MediaWiki does on save.
+
+    NUL and lone surrogates cannot be stored as UTF-8 text (PostgreSQL refuses them); they
+    become U+FFFD, visibly, rather than failing the save.
+    """
+    text = _UNSTORABLE.sub("\ufffd", text)
     return text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
 
 
@@ -117,7 +128,7 @@ def check_size(text: str, max_bytes: int) -> None:
 
 
 def check_summary(summary: str) -> str:
-    summary = " ".join(summary.split())
+    summary = " ".join(_UNSTORABLE.sub("\ufffd", summary).split())
     if len(summary) > SUMMARY_MAX:
         raise BadInput(
             N_("The edit summary is {length} characters; the limit is {limit}."),
@@ -134,6 +145,40 @@ def _lock_page(session: Session, title: Title) -> Page | None:
     return session.scalar(stmt)
 
 
+def _merge_or_conflict(
+    session: Session,
+    page: Page,
+    parent: Revision,
+    base_id: int | None,
+    yours: str,
+    section: int | None,
+) -> str:
+    """Three-way merge of the editor's text onto the latest revision, or EditConflict."""
+    base_rev = session.get(Revision, base_id) if base_id is not None else None
+    if base_rev is not None and base_rev.page_id != page.id:
+        base_rev = None
+    base = base_rev.text if base_rev is not None else ""
+    if section is not None:
+        if base_rev is None:
+            raise BadInput(N_("A section edit needs the revision it started from."))
+        yours = sections.replace(base, section, yours)
+    result = merging.merge3(base, parent.text, yours)
+    if result.clean:
+        return result.text()
+    raise EditConflict(
+        N_(
+            "Someone else changed the same part of this page after you started editing. "
+            "Nothing was lost: compare the two versions and save again."
+        ),
+        base_id=base_id,
+        latest_id=parent.id,
+        base=base,
+        theirs=parent.text,
+        yours=yours,
+        proposal=result.proposal(labels=("current", "yours")),
+    )
+
+
 def save(
     session: Session,
     title: Title,
@@ -145,11 +190,15 @@ def save(
     base_id: int | None = None,
     max_bytes: int,
     create_only: bool = False,
+    section: int | None = None,
+    merge: bool = True,
 ) -> SaveResult:
     """Save ``text`` as the new latest revision of ``title``.
 
     ``base_id`` is the revision the editor started from (None for a new page). If the page has
-    moved on since, EditConflict is raised and nothing is written. Unchanged text writes nothing.
+    moved on since, the edit is merged three-way onto the latest revision; overlapping changes
+    raise EditConflict and nothing is written. With ``section``, ``text`` replaces that section
+    of the base revision. Unchanged text writes nothing.
     """
     if title.is_special:
         raise BadInput(N_("Special pages cannot be edited."))
@@ -158,13 +207,18 @@ def save(
     summary = check_summary(summary)
     page = _lock_page(session, title)
     now = utcnow()
+    merged = False
     if page is None:
         if base_id is not None:
             raise EditConflict(
                 N_("The page was deleted or moved after you started editing."),
                 base_id=base_id,
                 latest_id=None,
+                yours=text,
+                proposal=text,
             )
+        if section is not None:
+            raise BadInput(N_("A section edit needs the revision it started from."))
         if not text:
             raise BadInput(N_("A new page cannot be empty."))
         page = Page(namespace=title.ns, title=title.text, created_at=now, touched_at=now)
@@ -177,18 +231,38 @@ def save(
                 N_("Someone else created this page while you were editing."),
                 base_id=None,
                 latest_id=None,
+                yours=text,
+                proposal=text,
             ) from exc
         parent: Revision | None = None
     else:
         parent = latest_revision(session, page)
-        if create_only or base_id != parent.id:
+        if create_only:
             raise EditConflict(
-                N_("Someone else saved this page after you started editing."),
-                base_id=base_id,
+                N_("Someone else created this page while you were editing."),
+                base_id=None,
                 latest_id=parent.id,
+                theirs=parent.text,
+                yours=text,
+                proposal=text,
             )
+        if base_id != parent.id:
+            if not merge:
+                raise EditConflict(
+                    N_("Someone else saved this page after you started editing."),
+                    base_id=base_id,
+                    latest_id=parent.id,
+                    theirs=parent.text,
+                    yours=text,
+                    proposal=text,
+                )
+            text = normalize_text(_merge_or_conflict(session, page, parent, base_id, text, section))
+            merged = True
+        elif section is not None:
+            text = normalize_text(sections.replace(parent.text, section, text))
+        check_size(text, max_bytes)
         if parent.text == text:
-            return SaveResult(page=page, revision=parent, created=False, noop=True)
+            return SaveResult(page=page, revision=parent, created=False, noop=True, merged=merged)
 
     size = len(text.encode("utf-8"))
     rev = Revision(
@@ -210,10 +284,10 @@ def save(
     page.touched_at = now
     page.is_redirect = text.lstrip().lower().startswith("#redirect")
     session.flush()
-    return SaveResult(page=page, revision=rev, created=parent is None, noop=False)
+    return SaveResult(page=page, revision=rev, created=parent is None, noop=False, merged=merged)
 
 
-def _info_select() -> Select[Unpack[tuple[Any, ...]]]:
+def _info_select() -> Select[*tuple[Any, ...]]:
     """Revision metadata plus the parent's size, for the size change."""
     parent = aliased(Revision)
     return select(
@@ -281,21 +355,22 @@ def history(
         if older_than is not None:
             stmt = stmt.where(Revision.id < older_than)
         stmt = stmt.order_by(Revision.id.desc())
-    rows = [_to_info(r) for r in session.execute(stmt.limit(limit + 1))]
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows = [_to_info(r) for r in session.execute(stmt.limit(limit))]
     if newer_than is not None:
         rows.reverse()
     if not rows:
         return HistoryPage([], None, None)
-    has_older = more if newer_than is None else True
-    has_newer = (older_than is not None) or (newer_than is not None and more)
-    if newer_than is None and older_than is None:
-        has_newer = False
+
+    def exists(cond: Any) -> bool:
+        found = session.scalar(
+            select(Revision.id).where(Revision.page_id == page.id, cond).limit(1)
+        )
+        return found is not None
+
     return HistoryPage(
         revisions=rows,
-        older=rows[-1].id if has_older else None,
-        newer=rows[0].id if has_newer else None,
+        older=rows[-1].id if exists(Revision.id < rows[-1].id) else None,
+        newer=rows[0].id if exists(Revision.id > rows[0].id) else None,
     )
 
 

@@ -11,18 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from wiki import diffing, rendering, revisions, titles
-from wiki.errors import N_, BadInput, EditConflict, NotFound, TooLarge, WikiError
-from wiki.models import Page, Revision
+from wiki import rendering, revisions, titles
+from wiki.errors import N_, BadInput, NotFound
+from wiki.models import Page
 from wiki.rendering import page_url
-from wiki.revisions import Author
 from wiki.titles import Title
-from wiki.web.base import Article, ensure_session, finish, int_param, wiki_of
-from wiki.web.security import CSRF_FIELD
+from wiki.web import editing, special
+from wiki.web.base import Article, finish, int_param, run_diff, wiki_of
 from wiki.web.templating import Ctx
 
 MAIN_PAGE = "Main Page"
@@ -49,14 +47,14 @@ async def page_get(request: Request) -> Response:
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(canonical + query, status_code=301)
     if title.is_special:
-        raise NotFound(N_("There is no special page called {name}."), name=title.text)
+        return await special.dispatch(request, title)
     action = q.get("action", "view")
     if "oldid" in q and action == "view":
         return await oldid_view(request, title)
     handler = {
         "view": view,
-        "edit": edit_form,
-        "submit": edit_form,
+        "edit": editing.edit_form,
+        "submit": editing.edit_form,
         "history": history_view,
         "raw": raw_view,
         "info": info_view,
@@ -93,7 +91,7 @@ def _load_article(request: Request, title: Title, session: Session) -> Article |
         session,
         stored,
         toc_label=ctx.gettext("Contents"),
-        section_link=None,  # [edit] links arrive with section editing
+        section_link=_section_link(ctx, title),
     )
     return Article(
         title=title,
@@ -297,170 +295,9 @@ async def diff_view(request: Request) -> Response:
     if q.get("oldid") not in (None, "") and oldid is None:
         raise BadInput(N_("oldid must be a revision number."))
     pair = await w.read(lambda s: load_diff_pair(s, q.get("diff", ""), oldid))
-    result = await _run_diff(request, pair.old_text, pair.new_text)
+    result = await run_diff(request, pair.old_text, pair.new_text)
     mode = "inline" if q.get("diffmode") == "inline" else "side"
     response = w.templates.response(
         request, "page_diff.html", title=pair.title, pair=pair, result=result, mode=mode
     )
     return finish(request, response)
-
-
-async def _run_diff(request: Request, old: str, new: str) -> diffing.DiffResult:
-    from starlette.concurrency import run_in_threadpool
-
-    timeout = wiki_of(request).settings.diff_timeout
-    return await run_in_threadpool(lambda: diffing.diff(old, new, timeout=timeout))
-
-
-# --- editing -----------------------------------------------------------------------------------
-
-
-@dataclass
-class EditState:
-    """What the edit form shows."""
-
-    text: str
-    summary: str = ""
-    minor: bool = False
-    base_id: int | None = None
-    exists: bool = False
-    error: str | None = None
-    notice: str | None = None
-    preview_html: str | None = None
-    changes: diffing.DiffResult | None = None
-
-
-def _load_edit(session: Session, title: Title) -> EditState:
-    page = revisions.get_page(session, title)
-    if page is None:
-        return EditState(text="")
-    rev = revisions.latest_revision(session, page)
-    return EditState(text=rev.text, base_id=rev.id, exists=True)
-
-
-async def edit_form(request: Request, title: Title) -> Response:
-    w = wiki_of(request)
-    ensure_session(request)
-    state = await w.read(lambda s: _load_edit(s, title))
-    return _edit_response(request, title, state, 200)
-
-
-def _edit_response(request: Request, title: Title, state: EditState, status: int) -> Response:
-    w = wiki_of(request)
-    response = w.templates.response(
-        request,
-        "page_edit.html",
-        status_code=status,
-        title=title,
-        state=state,
-        csrf_field=CSRF_FIELD,
-        max_bytes=w.settings.max_page_bytes,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return finish(request, response)
-
-
-async def _read_form(request: Request) -> FormData:
-    limit = wiki_of(request).settings.max_page_bytes
-    length = request.headers.get("content-length")
-    # A body far over the limit is refused before it is read (UTF-8 percent-encoding at most 9x).
-    if length and length.isdigit() and int(length) > limit * 9 + 65536:
-        raise TooLarge(
-            N_("The request is {size} bytes; the limit is {limit} bytes."),
-            size=int(length),
-            limit=limit,
-        )
-    try:
-        return await request.form(max_files=0, max_fields=64, max_part_size=limit * 4 + 65536)
-    except Exception as exc:  # malformed bodies of every kind: multipart, encoding, limits
-        if isinstance(exc, WikiError):
-            raise
-        raise BadInput(N_("The form could not be read.")) from exc
-
-
-async def page_post(request: Request) -> Response:
-    """POST /wiki/Title?action=submit: save, preview or show changes."""
-    w = wiki_of(request)
-    ctx: Ctx = request.state.ctx
-    title = _title_from_path(request)
-    if title.is_special:
-        raise BadInput(N_("Special pages cannot be edited."))
-    action = request.query_params.get("action", "submit")
-    if action not in ("submit", "edit"):
-        raise BadInput(N_("Unknown action: {action}."), action=action)
-    form = await _read_form(request)
-    text = str(form.get("wpTextbox1", ""))
-    state = EditState(
-        text=text,
-        summary=str(form.get("wpSummary", "")),
-        minor=bool(form.get("wpMinoredit")),
-        base_id=int_param(form.get("wpBaseRevId")),
-        exists=form.get("wpBaseRevId") not in (None, ""),
-    )
-    if not w.sessions.check_csrf(ctx.session_id, str(form.get(CSRF_FIELD, ""))):
-        ensure_session(request)
-        state.error = ctx.gettext(
-            "Your session expired or the form was sent from elsewhere, so nothing was saved. "
-            "Your text is kept below: save again to publish it."
-        )
-        return _edit_response(request, title, state, 403)
-
-    if "wpPreview" in form or "wpDiff" in form:
-        return await _preview(request, title, state, diff="wpDiff" in form)
-
-    author = Author(name=ctx.client_ip)
-    try:
-        result = await w.write(
-            lambda s: revisions.save(
-                s,
-                title,
-                text,
-                author=author,
-                summary=state.summary,
-                minor=state.minor,
-                base_id=state.base_id,
-                max_bytes=w.settings.max_page_bytes,
-            )
-        )
-    except (TooLarge, BadInput) as exc:
-        state.error = exc.translated(ctx.gettext)
-        return _edit_response(request, title, state, exc.status)
-    except EditConflict as exc:
-        state.error = exc.translated(ctx.gettext)
-        latest = exc.latest_id
-        state.base_id = latest
-        state.exists = latest is not None
-        return _edit_response(request, title, state, 409)
-    target = page_url(title)
-    if result.noop:
-        target = page_url(title)
-    return RedirectResponse(target, status_code=303)
-
-
-async def _preview(request: Request, title: Title, state: EditState, *, diff: bool) -> Response:
-    w = wiki_of(request)
-    ctx: Ctx = request.state.ctx
-    try:
-        revisions.check_size(revisions.normalize_text(state.text), w.settings.max_page_bytes)
-    except TooLarge as exc:
-        state.error = exc.translated(ctx.gettext)
-        return _edit_response(request, title, state, 413)
-    if diff:
-
-        def current(session: Session) -> str:
-            page = revisions.get_page(session, title)
-            if page is None or page.latest_id is None:
-                return ""
-            rev: Revision = revisions.latest_revision(session, page)
-            return rev.text
-
-        old = await w.read(current)
-        state.changes = await _run_diff(request, old, revisions.normalize_text(state.text))
-    else:
-        stored = rendering.render_text(state.text)
-        state.preview_html = await w.read(
-            lambda s: rendering.resolve(
-                s, stored, toc_label=ctx.gettext("Contents"), section_link=None
-            )
-        )
-    return _edit_response(request, title, state, 200)

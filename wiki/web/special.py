@@ -1,0 +1,63 @@
+"""Special pages: ``/wiki/Special:Name[/subpage]``, dispatched by (case-insensitive) name.
+
+Each area registers its pages here with ``@special("Name", "Alias", ...)``; handlers receive the
+request and the text after the slash (``Special:Contributions/Budi`` gets ``"Budi"``). Names are
+canonical English; Indonesian aliases are registered too, as MediaWiki does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from wiki.errors import N_, NotFound
+from wiki.titles import Title
+
+Handler = Callable[[Request, str], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class SpecialPage:
+    name: str  # canonical name, e.g. "RecentChanges"
+    handler: Handler
+    listed: bool  # shown on Special:SpecialPages
+    group: str  # heading it is listed under
+
+
+_REGISTRY: dict[str, SpecialPage] = {}
+
+
+def special(
+    name: str, *aliases: str, listed: bool = True, group: str = "other"
+) -> Callable[[Handler], Handler]:
+    """Register a special page handler under ``name`` and its aliases."""
+
+    def register(fn: Handler) -> Handler:
+        page = SpecialPage(name=name, handler=fn, listed=listed, group=group)
+        for key in (name, *aliases):
+            _REGISTRY[key.lower()] = page
+        return fn
+
+    return register
+
+
+def lookup(title: Title) -> tuple[SpecialPage, str]:
+    """The special page a title names, and its subpage text; NotFound when there is none."""
+    name, _, sub = title.text.partition("/")
+    page = _REGISTRY.get(name.replace(" ", "").lower())
+    if page is None:
+        raise NotFound(N_("There is no special page called {name}."), name=name)
+    return page, sub
+
+
+def all_pages() -> list[SpecialPage]:
+    """Every registered special page once, by name."""
+    return sorted({p.name: p for p in _REGISTRY.values()}.values(), key=lambda p: p.name)
+
+
+async def dispatch(request: Request, title: Title) -> Response:
+    page, sub = lookup(title)
+    return await page.handler(request, sub)
