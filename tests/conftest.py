@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, text
 from starlette.testclient import TestClient
@@ -89,7 +90,7 @@ def edit(
     text: str,
     summary: str = "",
     minor: bool = False,
-) -> object:
+) -> httpx.Response:
     """Open the edit form like a browser and save ``text``; returns the response."""
     form = client.get(f"/wiki/{title}?action=edit")
     token = TOKEN_RE.search(form.text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from starlette.testclient import TestClient
 
 from tests.conftest import BASE_RE, TOKEN_RE, edit
@@ -44,7 +45,7 @@ def open_form(client: TestClient, title: str, query: str = "") -> dict[str, str]
     }
 
 
-def submit(client: TestClient, title: str, form: dict[str, str], text: str) -> object:
+def submit(client: TestClient, title: str, form: dict[str, str], text: str) -> httpx.Response:
     return client.post(
         f"/wiki/{title}?action=submit", data={**form, "wpTextbox1": text, "wpSave": "1"}
     )
@@ -59,10 +60,10 @@ def test_disjoint_edits_from_the_same_base_merge(client: TestClient) -> None:
     alice = open_form(client, "K")
     bob = open_form(client, "K")
     r1 = submit(client, "K", alice, alice["wpTextbox1"].replace("2020", "2021"))
-    assert getattr(r1, "status_code") == 303
+    assert r1.status_code == 303
     r2 = submit(client, "K", bob, bob["wpTextbox1"].replace("warga desa", "warga kota"))
-    assert getattr(r2, "status_code") == 303
-    location = getattr(r2, "headers")["location"]
+    assert r2.status_code == 303
+    location = r2.headers["location"]
     assert "merged=" in location
     text = raw(client, "K")
     assert "2021" in text and "warga kota" in text
@@ -76,7 +77,7 @@ def test_same_user_two_tabs_merge_the_same_way(client: TestClient) -> None:
     tab2 = open_form(client, "Tabs")
     submit(client, "Tabs", tab1, tab1["wpTextbox1"].replace("Intro", "Pengantar"))
     r = submit(client, "Tabs", tab2, tab2["wpTextbox1"] + "\nTambahan di akhir.")
-    assert getattr(r, "status_code") == 303
+    assert r.status_code == 303
     text = raw(client, "Tabs")
     assert text.startswith("Pengantar") and text.endswith("Tambahan di akhir.")
 
@@ -88,8 +89,8 @@ def test_overlapping_edits_conflict_and_keep_every_word(client: TestClient) -> N
     submit(client, "C", alice, alice["wpTextbox1"].replace("tahun 2020", "tahun 2019"))
     mine = bob["wpTextbox1"].replace("tahun 2020", "tahun dua ribu dua puluh")
     r = submit(client, "C", bob, mine)
-    assert getattr(r, "status_code") == 409
-    body = getattr(r, "text")
+    assert r.status_code == 409
+    body = r.text
     assert "Edit conflict" in body
     box = re.search(r'<textarea id="wpTextbox1"[^>]*>(.*?)</textarea>', body, re.S)
     assert box
@@ -125,7 +126,7 @@ def test_section_edit_replaces_only_that_section(client: TestClient) -> None:
     assert form["wpTextbox1"].startswith("## Dampak") and "Sumber" not in form["wpTextbox1"]
     assert form["wpSummary"] == "/* Dampak */ "
     r = submit(client, "S", form, "## Dampak sosial\n\nDampaknya dirasakan oleh semua warga.")
-    assert getattr(r, "status_code") == 303
+    assert r.status_code == 303
     text = raw(client, "S")
     assert "## Dampak sosial\n\nDampaknya dirasakan oleh semua warga.\n\n## Sumber" in text
     assert text.startswith("Intro tentang kebijakan.")
@@ -138,9 +139,9 @@ def test_edits_to_different_sections_never_conflict(client: TestClient) -> None:
     three = open_form(client, "Sec", "&section=3")
     submit(client, "Sec", one, one["wpTextbox1"] + "\n\nParagraf baru di akhir latar belakang.")
     r = submit(client, "Sec", two, "## Dampak\n\nIsi dampak yang ditulis ulang.")
-    assert getattr(r, "status_code") == 303
+    assert r.status_code == 303
     r = submit(client, "Sec", three, "## Rujukan\n\nSatu sumber.[^1]\n\n[^1]: Laporan 2021.")
-    assert getattr(r, "status_code") == 303
+    assert r.status_code == 303
     text = raw(client, "Sec")
     assert "Paragraf baru di akhir latar belakang." in text
     assert "Isi dampak yang ditulis ulang." in text

@@ -28,7 +28,7 @@ def test_find_sections_like_mediawiki() -> None:
     assert (lead.start, lead.end, lead.heading) == (0, 2, "")
     first = sections.find(TEXT, 1)
     assert first.heading == "Latar belakang"
-    section, body = sections.extract(TEXT, 1)
+    _, body = sections.extract(TEXT, 1)
     assert body.startswith("## Latar belakang") and "Detail." in body and "Dampak" not in body
     _, sub = sections.extract(TEXT, 2)
     assert sub == "### Rincian\n\nDetail."
