@@ -84,3 +84,9 @@ class EditConflict(WikiError):
         self.theirs = theirs
         self.yours = yours
         self.proposal = proposal
+
+
+class PermissionDenied(WikiError):
+    """The user lacks a right, is blocked, or the page is protected."""
+
+    status = 403

@@ -15,7 +15,10 @@ Algorithm (diff3)
        (common prefix/suffix, then patience anchors -- lines unique in both sequences, or
        failing that lines occurring equally often in both, paired in order, through a
        longest increasing subsequence -- and diff-match-patch's Myers diff in the small gaps
-       between anchors). Each diff is a list of *hunks*: base range -> side range.
+       between anchors; a big gap with neither kind of anchor is split at any common lines,
+       paired in order, because Myers in pure Python is quadratic there). The diffs are
+       exact but not necessarily minimal. Each is a list of *hunks*: base range -> side
+       range.
     2. Hunks of the two sides are grouped into clusters of overlapping hunks. At line level
        two hunks overlap when their base ranges share a line, when both insert at the same
        point, or when one inserts strictly inside the other's range. Hunks that merely touch
@@ -28,7 +31,9 @@ Algorithm (diff3)
        algorithm at token level, where the rule is stricter (as in GNU diff3): touching
        changes overlap too, so two changes must be separated by at least one unchanged
        token (e.g. the space between two words). If every token cluster is clean, that
-       merge is used; otherwise the whole line cluster is a :class:`Conflict`.
+       merge is used; otherwise the whole line cluster is a :class:`Conflict`. (The side
+       closer to base is diffed first; when the other side does not even contain the text
+       around one of its hunks, a clash is certain and the second diff is skipped.)
 
 Time limit
     ``timeout`` bounds the whole computation. If it runs out (or a text has more distinct

@@ -149,3 +149,30 @@ class Draft(Base):
     reason: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LogEntry(Base):
+    """One logged action (Special:Log): move, protect, block, delete, patrol, rights, ..."""
+
+    __tablename__ = "log_entry"
+    __table_args__ = (
+        Index("ix_log_entry_type_id", "type", "id"),
+        Index("ix_log_entry_performer_id", "performer_text", "id"),
+        Index("ix_log_entry_target_id", "namespace", "title", "id"),
+        Index("ix_log_entry_timestamp", "timestamp"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[str] = mapped_column(String(32))  # move, protect, block, delete, patrol, ...
+    action: Mapped[str] = mapped_column(String(32))  # move, protect, unprotect, block, ...
+    timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    performer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", name="fk_log_entry_performer_id"), nullable=True
+    )
+    performer_text: Mapped[str] = mapped_column(String(255))
+    namespace: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(255))
+    page_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    comment: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
+    #: JSON object with action-specific details (new title, expiry, groups, ...).
+    params: Mapped[str] = mapped_column(Text, default="{}")

@@ -36,7 +36,7 @@ from starlette.routing import BaseRoute, Route
 from wiki import diffing, i18n, rendering, revisions, titles
 from wiki.errors import N_, BadInput, EditConflict, NotFound, TooLarge, WikiError
 from wiki.models import Page, Revision
-from wiki.revisions import Author, RevisionInfo
+from wiki.revisions import RevisionInfo
 from wiki.titles import Title
 from wiki.web import openapi
 from wiki.web.base import MAX_ID, int_param, wiki_of
@@ -352,7 +352,7 @@ async def _save(
                 session,
                 title,
                 source,
-                author=Author(name=ctx.client_ip),
+                author=ctx.author,
                 summary=comment,
                 base_id=base_id,
                 max_bytes=w.settings.max_page_bytes,

@@ -16,7 +16,6 @@ from starlette.responses import RedirectResponse, Response
 from wiki import diffing, drafts, rendering, revisions, sections
 from wiki.errors import N_, BadInput, EditConflict, TooLarge, WikiError
 from wiki.rendering import page_url
-from wiki.revisions import Author
 from wiki.titles import Title
 from wiki.web.base import ensure_session, finish, int_param, run_diff, wiki_of
 from wiki.web.security import CSRF_FIELD
@@ -54,7 +53,7 @@ class EditState:
 
 
 def _owner(ctx: Ctx) -> str | None:
-    return drafts.owner_for(user_id=None, session_id=ctx.session_id)
+    return drafts.owner_for(user_id=ctx.user_id, session_id=ctx.session_id)
 
 
 def _load_edit(
@@ -207,7 +206,7 @@ def _section_of(form: FormData) -> int | None:
 async def _save(request: Request, title: Title, state: EditState) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    author = Author(name=ctx.client_ip)
+    author = ctx.author
     owner = _owner(ctx)
 
     def work(session: Session) -> revisions.SaveResult:

@@ -12,8 +12,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from wiki import diffing, i18n
+from wiki import diffing, i18n, rights
+from wiki.errors import N_, PermissionDenied
+from wiki.logs import Performer
 from wiki.rendering import page_url
+from wiki.revisions import Author
 from wiki.settings import LANGUAGES, Settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -30,10 +33,43 @@ class Ctx:
     new_session: bool = False
     set_lang_cookie: bool = False
     extra_cookies: dict[str, str] = field(default_factory=dict)
+    #: The logged-in account, if any (accounts arrive with wiki.users).
+    user_id: int | None = None
+    user_name: str | None = None
+    groups: frozenset[str] = frozenset({"*"})
 
     @property
     def gettext(self) -> Callable[[str], str]:
         return i18n.translations(self.lang).gettext
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def actor(self) -> str:
+        """The name edits and log entries are attributed to: the account, or the IP."""
+        return self.user_name if self.user_name else self.client_ip
+
+    @property
+    def author(self) -> Author:
+        return Author(name=self.actor, user_id=self.user_id)
+
+    @property
+    def performer(self) -> Performer:
+        return Performer(name=self.actor, user_id=self.user_id)
+
+    def can(self, right: str) -> bool:
+        """Whether this visitor's groups grant ``right`` (see wiki.rights)."""
+        return rights.has(self.groups, right)
+
+    def require(self, right: str) -> None:
+        """Raise PermissionDenied unless this visitor has ``right``."""
+        if not self.can(right):
+            raise PermissionDenied(
+                N_("You do not have permission to do this (it needs the right: {right})."),
+                right=right,
+            )
 
 
 class Templates:
