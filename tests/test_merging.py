@@ -550,6 +550,8 @@ PROSE_CASES = [
     ids=[case[0] for case in PROSE_CASES],
 )
 def test_prose(base: str, theirs: str, yours: str, expected: str | None) -> None:
+    assert theirs != base
+    assert yours != base
     result = merge3(base, theirs, yours)
     check_structure(result, base, theirs, yours)
     if expected is None:

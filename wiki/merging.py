@@ -422,11 +422,33 @@ def _join(lines: list[str]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def _distance(a: str, b: str) -> int:
-    """A cheap lower bound of the number of units to delete and insert from a to b."""
-    ca = Counter(a)
-    cb = Counter(b)
-    return (ca - cb).total() + (cb - ca).total()
+def _changed_span(a: str, b: str) -> int:
+    """Units of a and b outside their common prefix and suffix: a cheap distance estimate."""
+    pre: int = _dmp.diff_commonPrefix(a, b)
+    suf: int = _dmp.diff_commonSuffix(a[pre:], b[pre:])
+    return len(a) + len(b) - 2 * (pre + suf)
+
+
+def _common_context(texts: tuple[str, str, str]) -> tuple[int, int]:
+    """Lengths of a prefix and a suffix shared by the three texts that can be cut off
+    without changing how the rest is tokenised: each ends at a token boundary (after a
+    line break, or after a space followed by a character that is not whitespace)."""
+    a, b, c = texts
+    pre = min(_dmp.diff_commonPrefix(a, b), _dmp.diff_commonPrefix(a, c))
+    cut = a.rfind("\n", 0, pre) + 1
+    sp = a.rfind(" ", cut, pre - 1) if pre - 1 > cut else -1
+    if sp >= 0 and not a[sp + 1].isspace():
+        cut = sp + 1
+    shortest = min(map(len, texts)) - cut
+    suf = min(_dmp.diff_commonSuffix(a, b), _dmp.diff_commonSuffix(a, c), shortest)
+    start = len(a) - suf
+    ends = [i + 1 for i in (a.find("\n", start), a.find(" ", start)) if i >= 0]
+    tail = 0
+    if ends:
+        end = min(ends)
+        if end == len(a) or a[end - 1] == "\n" or not a[end].isspace():
+            tail = len(a) - end
+    return cut, tail
 
 
 def _may_be_clean(base: str, side: str, hunks: list[_Hunk], other: str) -> bool:
@@ -452,16 +474,17 @@ def _refine(
     base: list[str], theirs: list[str], yours: list[str], deadline: float
 ) -> list[str] | None:
     """Merge a line cluster at token level: the merged lines, or None on a conflict."""
-    bt = tokenize(_join(base))
-    tt = tokenize(_join(theirs))
-    yt = tokenize(_join(yours))
+    texts = (_join(base), _join(theirs), _join(yours))
+    # Text shared by all three at both ends is unchanged: keep it out of the token merge.
+    head, tail = _common_context(texts)
+    bt, tt, yt = (tokenize(text[head : len(text) - tail]) for text in texts)
     enc = _Encoder()
     try:
         b, t, y = enc.encode(bt), enc.encode(tt), enc.encode(yt)
     except _Overflow:
         return None
     # Diff the side closer to base first: if its changes cannot merge, skip the other diff.
-    swap = _distance(b, y) < _distance(b, t)
+    swap = _changed_span(b, y) < _changed_span(b, t)
     first, second = (y, t) if swap else (t, y)
     h_first = _hunks(b, first, deadline)
     if not _may_be_clean(b, first, h_first, second):
@@ -469,7 +492,7 @@ def _refine(
     h_second = _hunks(b, second, deadline)
     th, yo = (h_second, h_first) if swap else (h_first, h_second)
     regions = _diff3(b, t, y, th, yo, strict=True)
-    out: list[str] = []
+    out = [texts[0][:head]]
     for kind, b0, b1, t0, t1, y0, y1 in regions:
         if kind == _CLASH:
             return None
@@ -479,6 +502,7 @@ def _refine(
             out += yt[y0:y1]
         else:
             out += tt[t0:t1]
+    out.append(texts[0][len(texts[0]) - tail :])
     text = "".join(out)
     if not text:
         return []
