@@ -1,0 +1,255 @@
+"""Account pages: Special:CreateAccount, Login, Logout, Preferences and UserRights."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from wiki import blocks, i18n, rights, titles, users
+from wiki.errors import N_, BadInput, InvalidTitle, PermissionDenied, RateLimited
+from wiki.models import User
+from wiki.rendering import page_url
+from wiki.web.base import ensure_session, finish, wiki_of
+from wiki.web.security import CSRF_FIELD
+from wiki.web.special import special
+from wiki.web.templating import Ctx
+
+MAIN_PAGE = "Main Page"
+
+
+def safe_returnto(raw: str | None) -> str:
+    """A local page URL for ``returnto``: it names a *title*, never a URL, so nothing can
+    send the user off-site (``//evil.example``, ``/\\evil``, ``javascript:`` all become titles
+    or fall back to the main page)."""
+    if not raw:
+        return page_url(MAIN_PAGE)
+    try:
+        title = titles.parse(raw.replace("_", " "))
+    except InvalidTitle:
+        return page_url(MAIN_PAGE)
+    if title.is_special and title.text.lower().startswith(("userlogout", "logout")):
+        return page_url(MAIN_PAGE)
+    return page_url(title)
+
+
+def _form(request: Request) -> FormData:
+    form: FormData = request.state.form
+    return form
+
+
+def _page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    ensure_session(request)
+    response = wiki_of(request).templates.response(
+        request, template, status_code=status, csrf_field=CSRF_FIELD, **context
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return finish(request, response)
+
+
+def _check_rate(request: Request, action: str) -> None:
+    ctx: Ctx = request.state.ctx
+    wait = wiki_of(request).rate_limited(ctx, action)
+    if wait is not None:
+        raise RateLimited(
+            N_("You have done this too often. Try again in {seconds} seconds."),
+            retry_after=wait,
+        )
+
+
+async def _login_response(request: Request, user_id: int, returnto: str | None) -> Response:
+    """Rotate the session id at login (no fixation) and go back where the user came from."""
+    w = wiki_of(request)
+    ctx: Ctx = request.state.ctx
+    old = ctx.session_id
+
+    def work(session: Session) -> str:
+        if old:
+            users.end_session(session, old)
+        return users.start_session(session, user_id, days=w.settings.session_days)
+
+    sid = await w.write_quiet(work)
+    response = RedirectResponse(safe_returnto(returnto), status_code=303)
+    w.sessions.set_cookie(response, request, sid)
+    w.account_epoch.bump()
+    return response
+
+
+@special("Login", "UserLogin", "MasukLog", group="users")
+async def login(request: Request, sub: str) -> Response:
+    returnto = request.query_params.get("returnto")
+    if request.method != "POST":
+        return _page(request, "special_login.html", returnto=returnto or "", name="", error=None)
+    form = _form(request)
+    returnto = str(form.get("returnto", "")) or returnto
+    name = str(form.get("wpName", ""))
+    password = str(form.get("wpPassword", ""))
+    _check_rate(request, "login")
+    w = wiki_of(request)
+    user_id = await w.write_quiet(lambda s: _authenticate(s, name, password))
+    if user_id is None:
+        ctx: Ctx = request.state.ctx
+        # The same answer whether the name exists or not.
+        error = ctx.gettext("Incorrect user name or password. Please try again.")
+        return _page(
+            request, "special_login.html", 400, returnto=returnto or "", name=name, error=error
+        )
+    return await _login_response(request, user_id, returnto)
+
+
+def _authenticate(session: Session, name: str, password: str) -> int | None:
+    user = users.authenticate(session, name, password)
+    return user.id if user else None
+
+
+@special("CreateAccount", "BuatAkun", group="users")
+async def create_account(request: Request, sub: str) -> Response:
+    w = wiki_of(request)
+    ctx: Ctx = request.state.ctx
+    returnto = request.query_params.get("returnto")
+    blocked = await w.read(lambda s: blocks.find(s, user_id=None, ip=ctx.client_ip))
+    if blocked is not None and blocked.block_createaccount:
+        raise PermissionDenied(
+            N_("Account creation from your IP address is blocked. Reason: {reason}"),
+            reason=blocked.reason or "—",
+        )
+    if request.method != "POST":
+        return _page(request, "special_createaccount.html", returnto=returnto or "", error=None)
+    form = _form(request)
+    returnto = str(form.get("returnto", "")) or returnto
+    name = str(form.get("wpName", ""))
+    password = str(form.get("wpPassword", ""))
+    if password != str(form.get("wpRetype", "")):
+        return _page(
+            request,
+            "special_createaccount.html",
+            400,
+            returnto=returnto or "",
+            name=name,
+            error=ctx.gettext("The passwords you entered do not match."),
+        )
+    _check_rate(request, "createaccount")
+    try:
+        user_id = await w.write_quiet(
+            lambda s: users.create_user(s, name, password, email=str(form.get("wpEmail", ""))).id
+        )
+    except BadInput as exc:
+        return _page(
+            request,
+            "special_createaccount.html",
+            400,
+            returnto=returnto or "",
+            name=name,
+            error=exc.translated(ctx.gettext),
+        )
+    return await _login_response(request, user_id, returnto)
+
+
+@special("Logout", "UserLogout", "KeluarLog", group="users")
+async def logout(request: Request, sub: str) -> Response:
+    """GET shows a button; only a POST (with its token) logs out, so a link cannot."""
+    if request.method != "POST":
+        return _page(request, "special_logout.html")
+    w = wiki_of(request)
+    ctx: Ctx = request.state.ctx
+    if ctx.session_id:
+        sid = ctx.session_id
+        await w.write_quiet(lambda s: users.end_session(s, sid))
+    w.account_epoch.bump()
+    response = RedirectResponse(page_url(MAIN_PAGE), status_code=303)
+    w.sessions.set_cookie(response, request, w.sessions.new_id())
+    return response
+
+
+def _require_login(ctx: Ctx) -> int:
+    if ctx.user_id is None:
+        raise PermissionDenied(N_("You need to log in to see this page."))
+    return ctx.user_id
+
+
+@special("Preferences", "Preferensi", group="users")
+async def preferences(request: Request, sub: str) -> Response:
+    w = wiki_of(request)
+    ctx: Ctx = request.state.ctx
+    user_id = _require_login(ctx)
+    saved = False
+    if request.method == "POST":
+        form = _form(request)
+        language = str(form.get("language", ""))
+        diff_mode = str(form.get("diff_mode", "side"))
+        timezone = str(form.get("timezone", "UTC")).strip() or "UTC"
+        email = str(form.get("email", "")).strip()
+        # A hidden "0" before the checkbox: absent means "not on this form", not "off".
+        watch_values = form.getlist("watch_edits")
+        watch_edits = str(watch_values[-1]) == "1" if watch_values else None
+        if language not in ("", *i18n.LANGUAGE_NAMES):
+            raise BadInput(N_("Unknown language: {lang}."), lang=language)
+        if diff_mode not in ("side", "inline"):
+            raise BadInput(N_("Unknown diff mode: {mode}."), mode=diff_mode)
+        if timezone not in zoneinfo.available_timezones() and timezone != "UTC":
+            raise BadInput(N_("Unknown time zone: {tz}."), tz=timezone)
+        if email and ("@" not in email or len(email) > 255 or any(c.isspace() for c in email)):
+            raise BadInput(N_("That e-mail address does not look valid."))
+
+        def save(session: Session) -> None:
+            user = session.get(User, user_id)
+            assert user is not None
+            user.language, user.diff_mode = language, diff_mode
+            user.timezone, user.email = timezone, email
+            if watch_edits is not None:
+                user.watch_edits = watch_edits
+
+        await w.write_quiet(save)
+        w.account_epoch.bump()
+        return RedirectResponse(page_url("Special:Preferences", saved=1), status_code=303)
+    saved = request.query_params.get("saved") == "1"
+    return _page(
+        request,
+        "special_preferences.html",
+        account=ctx.account,
+        saved=saved,
+        timezones=_COMMON_TIMEZONES,
+    )
+
+
+_COMMON_TIMEZONES = ("UTC", "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Europe/London")
+
+
+@special("UserRights", "HakPengguna", group="users")
+async def user_rights(request: Request, sub: str) -> Response:
+    w = wiki_of(request)
+    ctx: Ctx = request.state.ctx
+    ctx.require("userrights")
+    name = sub or request.query_params.get("user", "")
+    if not name:
+        return _page(request, "special_userrights.html", target=None, groups=set())
+
+    def load(session: Session) -> tuple[str, frozenset[str]]:
+        user = users.require_user(session, name)
+        return user.name, users.explicit_groups(session, user.id)
+
+    if request.method == "POST":
+        form = _form(request)
+        wanted = {g for g in rights.ASSIGNABLE if form.get(f"group-{g}")}
+        reason = str(form.get("reason", ""))
+
+        def save(session: Session) -> None:
+            user = users.require_user(session, name)
+            users.set_groups(session, user, wanted, performer=ctx.performer, reason=reason)
+
+        await w.write_quiet(save)
+        w.account_epoch.bump()
+        target = await w.read(lambda s: users.require_user(s, name).name)
+        return RedirectResponse(page_url(f"Special:UserRights/{target}"), status_code=303)
+    target, groups = await w.read(load)
+    return _page(
+        request,
+        "special_userrights.html",
+        target=target,
+        groups=groups,
+        assignable=rights.ASSIGNABLE,
+    )
