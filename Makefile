@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 
-.PHONY: run test test-sqlite test-pg test-browser lint fmt bench messages clean
+.PHONY: run test lint fmt bench messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -32,13 +32,13 @@ test: $(STAMP)
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check wiki tests bench alembic
-	$(BIN)/ruff format --check wiki tests bench alembic
+	$(BIN)/ruff check wiki tests bench alembic scripts
+	$(BIN)/ruff format --check wiki tests bench alembic scripts
 	$(BIN)/mypy
 
 fmt: $(STAMP)
-	$(BIN)/ruff format wiki tests bench alembic
-	$(BIN)/ruff check --fix wiki tests bench alembic
+	$(BIN)/ruff format wiki tests bench alembic scripts
+	$(BIN)/ruff check --fix wiki tests bench alembic scripts
 
 bench: $(STAMP)
 	$(BIN)/python bench/diff_bench.py
@@ -46,8 +46,8 @@ bench: $(STAMP)
 
 # Re-extract UI strings and update the English and Indonesian catalogues.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -o wiki/translations/messages.pot .
-	$(BIN)/pybabel update -i wiki/translations/messages.pot -d wiki/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project=Gotong -o wiki/translations/messages.pot .
+	$(BIN)/pybabel update -i wiki/translations/messages.pot -d wiki/translations --no-fuzzy-matching --no-wrap --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 from tests.server import WikiServer, free_port  # noqa: E402
 
 TITLE = "Citarum_River"
+BENCH_PASSWORD = "bench reader password 2026"
 BENCH_RATE_LIMITS = "edit:anon=1000000/60"
 ANON_GOAL = 0.5
 LOGGED_IN_GOAL = 0.15
@@ -536,12 +537,33 @@ def run(args: argparse.Namespace, tmp: Path) -> bool:
         anon.raise_for_status()
         body = anon.content
         (tmp / "article.html").write_bytes(body)
-        # A reader's own session, as a logged-in reader would have: from GETting the edit form.
+        # A logged-in reader: a real account, logged in through the form.
+        subprocess.run(
+            [sys.executable, "-m", "wiki.cli", "create-user", "Bench reader"],
+            input=BENCH_PASSWORD + "\n",
+            text=True,
+            env=server.env,
+            check=True,
+            capture_output=True,
+        )
         with httpx.Client(base_url=server.url) as reader:
-            reader.get(f"/wiki/{TITLE}?action=edit").raise_for_status()
+            form = reader.get("/wiki/Special:Login")
+            form.raise_for_status()
+            token = re.search(r'name="wpEditToken" value="([^"]+)"', form.text)
+            assert token is not None
+            done = reader.post(
+                "/wiki/Special:Login",
+                data={
+                    "wpEditToken": token.group(1),
+                    "wpName": "Bench reader",
+                    "wpPassword": BENCH_PASSWORD,
+                },
+            )
+            if done.status_code != 303:
+                raise RuntimeError(f"login failed: {done.status_code}")
             cookie = reader.cookies.get("gotong_session")
         if not cookie:
-            raise RuntimeError("no gotong_session cookie from the edit form")
+            raise RuntimeError("no gotong_session cookie after logging in")
         cookie_header = {"Cookie": f"gotong_session={cookie}"}
         logged_in = httpx.get(url, headers=cookie_header)
         logged_in.raise_for_status()

@@ -21,12 +21,24 @@ def main() -> int:
         catalog = read_po(fh, locale=lang)
     filled = 0
     for message in catalog:
-        if message.id and not message.string and message.id in table:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):  # plural: key the table by the singular
+            forms = message.string if isinstance(message.string, tuple) else (message.string,)
+            if not all(forms) and message.id[0] in table:
+                nplurals = catalog.num_plurals
+                message.string = tuple([table[message.id[0]]] * nplurals)
+                filled += 1
+        elif not message.string and message.id in table:
             message.string = table[message.id]
             filled += 1
     with po_path.open("wb") as fh:
         write_po(fh, catalog, width=100, omit_header=False, sort_output=True, no_location=True)
-    missing = [m.id for m in catalog if m.id and not m.string]
+    missing = [
+        m.id
+        for m in catalog
+        if m.id and (not all(m.string) if isinstance(m.string, tuple) else not m.string)
+    ]
     print(f"filled {filled}; still missing {len(missing)}")
     for m in missing:
         print("  ", m)

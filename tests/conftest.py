@@ -20,11 +20,29 @@ from wiki.db import Base, Database
 from wiki.settings import Settings
 
 PG_URL = os.environ.get("WIKI_TEST_DATABASE_URL", "")
+#: Tests make many edits quickly; rate limits get their own tests with tight settings.
+GENEROUS_LIMITS = ",".join(
+    f"{action}:{group}=100000/60"
+    for action in ("edit", "createaccount", "login", "move", "patrol", "topic")
+    for group in ("anon", "newbie", "user")
+)
 
 
 def _pg_schema_url(base: str, schema: str) -> str:
     sep = "&" if "?" in base else "?"
     return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Still argon2id, with the cheapest parameters: hashing cost is not what tests test."""
+    from argon2 import PasswordHasher
+
+    from wiki import users
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(users, "_hasher", cheap)
+    monkeypatch.setattr(users, "_DUMMY_HASH", cheap.hash("dummy"))
 
 
 @pytest.fixture
@@ -56,6 +74,8 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         secret_key="test-secret-key-" + "x" * 32,
         site_name="Gotong Test",
         language="en",
+        rate_limits=GENEROUS_LIMITS,
+        search_interval=0.0,  # no indexer thread per app; search tests start one or call sync
     ).validated()
 
 
@@ -106,3 +126,51 @@ def edit(
     if minor:
         data["wpMinoredit"] = "1"
     return client.post(f"/wiki/{title}?action=submit", data=data)
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(
+    db: Database,
+    name: str,
+    *,
+    groups: tuple[str, ...] = (),
+    autoconfirmed: bool = False,
+    password: str = PASSWORD,
+) -> int:
+    """Create an account through the service (autoconfirmed = old enough, enough edits)."""
+    from datetime import timedelta
+
+    from wiki import logs, users
+    from wiki.models import utcnow
+
+    with db.write() as session:
+        user = users.create_user(session, name, password)
+        if autoconfirmed or groups:
+            user.created_at = utcnow() - timedelta(days=30)
+            user.edit_count = 50 if autoconfirmed else 0
+        if groups:
+            users.set_groups(session, user, set(groups), performer=logs.Performer("test"))
+        return user.id
+
+
+def login(client: TestClient, name: str, password: str = PASSWORD) -> httpx.Response:
+    """Log ``client`` in through the real form."""
+    form = client.get("/wiki/Special:Login")
+    token = TOKEN_RE.search(form.text)
+    assert token, form.text[:300]
+    r = client.post(
+        "/wiki/Special:Login",
+        data={"wpEditToken": token.group(1), "wpName": name, "wpPassword": password},
+    )
+    assert r.status_code == 303, r.text[:500]
+    return r
+
+
+def token_of(client: TestClient, url: str = "/wiki/Special:Preferences") -> str:
+    """The CSRF token of ``client``'s current session, read from a form page."""
+    r = client.get(url)
+    m = TOKEN_RE.search(r.text)
+    assert m, r.text[:300]
+    return m.group(1)

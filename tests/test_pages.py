@@ -272,3 +272,12 @@ def test_anonymous_cache_serves_fresh_content_after_save(client: TestClient) -> 
     edit(client, "Cached", "second text")
     body = anon.get("/wiki/Cached").text
     assert "second text" in body and "first text" not in body
+
+
+def test_titles_needing_percent_encoding_do_not_redirect_forever(client: TestClient) -> None:
+    edit(client, "%C3%9Cn%C3%AFc%C3%B6de_(kebijakan)", "teks")
+    r = client.get("/wiki/%C3%9Cn%C3%AFc%C3%B6de_(kebijakan)")
+    assert r.status_code == 200 and "Ünïcöde (kebijakan)" in r.text
+    r = client.get("/wiki/%C3%BCn%C3%AFc%C3%B6de (kebijakan)")
+    assert r.status_code == 301
+    assert r.headers["location"] == "/wiki/%C3%9Cn%C3%AFc%C3%B6de_(kebijakan)"

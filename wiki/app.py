@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -16,8 +17,19 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from wiki.cache import Epoch
 from wiki.db import Database
 from wiki.errors import WikiError
+from wiki.ratelimit import RateLimiter
 from wiki.settings import Settings
-from wiki.web import api, editing, pages
+from wiki.web import (  # noqa: F401 (they register special pages)
+    accounts,
+    api,
+    changes,
+    navigation,
+    pages,
+    patrol,
+    patrol_api,
+)
+from wiki.web import search as search_web
+from wiki.web import talk as talk_web
 from wiki.web.base import Wiki, make_ctx
 from wiki.web.errors import http_error, server_error, wiki_error
 from wiki.web.security import SecurityHeadersMiddleware, Sessions
@@ -35,7 +47,12 @@ class ContextMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not scope["path"].startswith("/static/"):
             request = Request(scope)
-            scope.setdefault("state", {})["ctx"] = make_ctx(request)
+            wiki: Wiki = request.app.state.wiki
+            sid = wiki.sessions.read(request)
+            account = await wiki.account_for(sid) if sid else None
+            ctx = make_ctx(request, account)
+            scope.setdefault("state", {})["ctx"] = ctx
+            await talk_web.inbox_state(request, ctx)  # the bell, or "you have new messages"
         await self.app(scope, receive, send)
 
 
@@ -43,8 +60,8 @@ def routes() -> list[BaseRoute]:
     return [
         Route("/", pages.root),
         Route("/wiki/{title:path}", pages.page_get, methods=["GET", "HEAD"]),
-        Route("/wiki/{title:path}", editing.page_post, methods=["POST"]),
-        Mount("/w/rest.php", routes=api.routes()),
+        Route("/wiki/{title:path}", pages.page_post, methods=["POST"]),
+        Mount("/w/rest.php", routes=[*patrol_api.routes(), *talk_web.api_routes(), *api.routes()]),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
@@ -60,6 +77,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         templates=Templates(settings),
         sessions=Sessions(settings.secret_key),
         epoch=Epoch(settings.data_dir / "cache" / "epoch"),
+        account_epoch=Epoch(settings.data_dir / "cache" / "accounts"),
+        limiter=RateLimiter(
+            db,
+            settings.rate_limits,
+            settings.redis_url,
+            namespace=hashlib.sha256(settings.database_url.encode()).hexdigest()[:12],
+        ),
     )
     app = Starlette(
         routes=routes(),
@@ -69,8 +93,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             HTTPException: http_error,
             Exception: server_error,
         },
+        lifespan=search_web.lifespan,
     )
     app.state.wiki = wiki
+    search_web.install(app)
+    talk_web.install(app)
     return app
 
 

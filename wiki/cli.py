@@ -1,4 +1,4 @@
-"""Command line: ``wiki serve | init | check``."""
+"""Command line: ``wiki serve | init | check | create-user | rebuild-links | reindex``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,12 @@ from wiki.settings import Settings
 
 SEED_DIR = Path(__file__).parent / "seed"
 #: Pages seeded by ``wiki init``: title -> file stem in wiki/seed (``<stem>.<lang>.md``).
-SEED_PAGES = {"Main Page": "main_page", "Help:Editing": "help_editing"}
+SEED_PAGES = {
+    "Main Page": "main_page",
+    "Help:Editing": "help_editing",
+    "Help:Talk pages": "help_talk_pages",
+    "Project:About": "project_about",
+}
 SEED_AUTHOR = revisions.Author(name="Gotong")
 
 
@@ -54,7 +59,24 @@ def cmd_init(settings: Settings) -> int:
     print(f"Database ready at {settings.database_url} (schema {migrations.head_revision()}).")
     for t in created:
         print(f"Seeded {t}.")
+    if not _has_admin(settings):
+        print(
+            "No administrator yet. Create the first one with:\n"
+            "    .venv/bin/wiki create-user YourName --role admin"
+        )
     return 0
+
+
+def _has_admin(settings: Settings) -> bool:
+    from wiki.models import UserGroup
+
+    db = Database(settings.database_url)
+    try:
+        with db.read() as session:
+            found = session.scalar(select(UserGroup.user_id).where(UserGroup.group == "admin"))
+    finally:
+        db.dispose()
+    return found is not None
 
 
 def cmd_check(settings: Settings) -> int:
@@ -76,8 +98,124 @@ def cmd_check(settings: Settings) -> int:
         with db.read() as session:
             count = session.scalar(select(func.count()).select_from(Revision))
             print(f"revisions:    {count}")
+        _print_search_lag(settings, db)
     db.dispose()
     return 0 if ok else 1
+
+
+def _print_search_lag(settings: Settings, db: Database) -> None:
+    """The search index's size and how far it is behind the database (its lag)."""
+    from wiki.search import SearchIndex
+
+    index = SearchIndex(settings.data_dir / "search", settings.language)
+    try:
+        status = index.status()
+    finally:
+        index.close()
+    with db.read() as session:
+        top = session.scalar(select(func.max(Revision.id))) or 0
+    if status.watermark is None:
+        print("search index: none yet (the server builds it when it starts; or `wiki reindex`)")
+        return
+    size = status.size_bytes / 2**20
+    print(f"search index: {status.documents} pages, {status.segments} segments, {size:.1f} MiB")
+    lag = max(0, top - status.watermark)
+    print(f"index lag:    {lag} revisions (database at {top}, index at {status.watermark})")
+
+
+def cmd_reindex(settings: Settings, procs: int) -> int:
+    """Rebuild the search index in a new directory and swap it in, with a progress bar."""
+    import time
+
+    from wiki.search import SearchIndex
+
+    tty = sys.stderr.isatty()
+    shown = [-1]
+
+    def progress(done: int, total: int) -> None:
+        share = done / total if total else 1.0
+        if tty:
+            bar = "#" * int(30 * share)
+            sys.stderr.write(f"\r[{bar:<30}] {done}/{total} pages")
+            if done >= total:
+                sys.stderr.write("\n")
+        elif int(share * 10) > shown[0]:
+            shown[0] = int(share * 10)
+            sys.stderr.write(f"{done}/{total} pages\n")
+        sys.stderr.flush()
+
+    db = Database(settings.database_url)
+    index = SearchIndex(settings.data_dir / "search", settings.language)
+    started = time.monotonic()
+    try:
+        report = index.rebuild(db, progress=progress, procs=procs)
+    finally:
+        index.close()
+        db.dispose()
+    seconds = time.monotonic() - started
+    rate = report.indexed / seconds if seconds else 0.0
+    print(
+        f"Rebuilt the search index: {report.indexed} pages in {seconds:.1f} s "
+        f"({rate:.0f} pages/s); it reflects revisions up to {report.watermark}."
+    )
+    return 0
+
+
+def cmd_create_user(settings: Settings, name: str, role: str | None) -> int:
+    """Create an account; the password comes from a prompt, or from stdin when piped."""
+    import getpass
+
+    from wiki import logs, rights, users
+
+    if role and role not in rights.ASSIGNABLE:
+        print(f"error: --role must be one of {', '.join(rights.ASSIGNABLE)}", file=sys.stderr)
+        return 2
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {name}: ")
+        if getpass.getpass("Again: ") != password:
+            print("error: the passwords do not match", file=sys.stderr)
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    db = Database(settings.database_url)
+    try:
+        with db.write() as session:
+            user = users.create_user(session, name, password)
+            if role:
+                users.set_groups(
+                    session,
+                    user,
+                    {role},
+                    performer=logs.Performer(name="Gotong"),
+                    reason="wiki create-user",
+                )
+            created = user.name
+    finally:
+        db.dispose()
+    print(f"Created user {created}" + (f" in group {role}." if role else "."))
+    return 0
+
+
+def cmd_rebuild_links(settings: Settings) -> int:
+    """Recompute the link, category and redirect tables from the latest revision texts."""
+    from wiki import links, rendering
+    from wiki.cache import Epoch
+
+    db = Database(settings.database_url)
+    try:
+        if migrations.current_revision(db.engine) != migrations.head_revision():
+            print("error: the schema is out of date: run `wiki init` first", file=sys.stderr)
+            return 1
+        with db.write() as session:
+            stats = links.rebuild(session, rendering.render_text)
+    finally:
+        db.dispose()
+    Epoch(settings.data_dir / "cache" / "epoch").bump()  # cached pages show the new tables
+    print(
+        f"Rebuilt links of {stats.pages} pages: {stats.links} links to {stats.targets} titles, "
+        f"{stats.categories} category memberships, {stats.redirects} redirects."
+    )
+    return 0
 
 
 def cmd_serve(settings: Settings, host: str, port: int, workers: int) -> int:
@@ -89,6 +227,10 @@ def cmd_serve(settings: Settings, host: str, port: int, workers: int) -> int:
         host=host,
         port=port,
         workers=workers,
+        # uvicorn binds the shared socket itself when workers > 1 and then never sets
+        # TCP_NODELAY, so every keep-alive response waits ~40 ms for a delayed ACK
+        # (uvicorn issue #3149). Our protocol class sets it on each connection.
+        http="wiki.serving:NoDelayH11Protocol",
         proxy_headers=False,
         log_level="info",
     )
@@ -104,6 +246,18 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=1)
     sub.add_parser("init", help="create or upgrade the database and seed the main page")
     sub.add_parser("check", help="check configuration, database and schema")
+    create = sub.add_parser("create-user", help="create an account (password from prompt/stdin)")
+    create.add_argument("name")
+    create.add_argument("--role", choices=["patroller", "admin", "bot"], default=None)
+    sub.add_parser("rebuild-links", help="rebuild the link tables from the latest page texts")
+    reindex = sub.add_parser("reindex", help="rebuild the search index and swap it in")
+    reindex.add_argument(
+        "--procs",
+        type=int,
+        default=1,
+        help="analyse pages in N processes: faster, but leaves N index segments (slower "
+        "queries until they merge); default 1",
+    )
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -111,6 +265,12 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_init(settings)
         if args.command == "check":
             return cmd_check(settings)
+        if args.command == "create-user":
+            return cmd_create_user(settings, args.name, args.role)
+        if args.command == "rebuild-links":
+            return cmd_rebuild_links(settings)
+        if args.command == "reindex":
+            return cmd_reindex(settings, max(1, args.procs))
         return cmd_serve(settings, args.host, args.port, args.workers)
     except (ConfigError, WikiError) as exc:
         print(f"error: {exc.message}", file=sys.stderr)

@@ -90,3 +90,13 @@ class PermissionDenied(WikiError):
     """The user lacks a right, is blocked, or the page is protected."""
 
     status = 403
+
+
+class RateLimited(WikiError):
+    """Too many attempts; ``retry_after`` seconds until the limit's window ends."""
+
+    status = 429
+
+    def __init__(self, msgid: str, *, retry_after: int) -> None:
+        super().__init__(msgid, seconds=retry_after)
+        self.retry_after = retry_after

@@ -7,7 +7,7 @@ import gettext as _gettext
 import io
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -79,6 +79,7 @@ def format_timestamp(dt: datetime, lang: str, fmt: str = "medium") -> str:
     return format_datetime(dt, format=fmt, locale=_locale(lang), tzinfo=UTC)
 
 
+@lru_cache(maxsize=8192)  # listings format the same sizes and deltas over and over
 def format_number(n: int, lang: str) -> str:
     return format_decimal(n, locale=_locale(lang))
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wiki import recentchanges
 from wiki.models import SUMMARY_MAX, LogEntry, utcnow
 from wiki.titles import Title
 
@@ -76,6 +77,7 @@ def record(
     )
     session.add(entry)
     session.flush()
+    recentchanges.record_log(session, entry)  # logged actions are listed in recent changes
     return entry
 
 
@@ -86,9 +88,11 @@ def entries(
     performer: str | None = None,
     target: Title | None = None,
     older_than: int | None = None,
+    newer_than: int | None = None,
     limit: int = 50,
 ) -> list[LogView]:
-    """Log entries newest first, filtered, by keyset on id."""
+    """Log entries newest first, filtered, by keyset on id (``older_than`` for the next page,
+    ``newer_than`` for the previous one)."""
     stmt = select(LogEntry)
     if type:
         stmt = stmt.where(LogEntry.type == type)
@@ -98,8 +102,12 @@ def entries(
         stmt = stmt.where(LogEntry.namespace == target.ns, LogEntry.title == target.text)
     if older_than is not None:
         stmt = stmt.where(LogEntry.id < older_than)
-    stmt = stmt.order_by(LogEntry.id.desc()).limit(max(1, min(limit, 500)))
-    return [
+    if newer_than is not None:
+        stmt = stmt.where(LogEntry.id > newer_than).order_by(LogEntry.id.asc())
+    else:
+        stmt = stmt.order_by(LogEntry.id.desc())
+    stmt = stmt.limit(max(1, min(limit, 500)))
+    found = [
         LogView(
             id=e.id,
             type=e.type,
@@ -112,3 +120,4 @@ def entries(
         )
         for e in session.scalars(stmt)
     ]
+    return found[::-1] if newer_than is not None else found

@@ -383,8 +383,11 @@ def resolve_links(
     edit_href: Callable[[str], str],
     toc_label: str = "Contents",
     section_link: Callable[[int], str] | None = None,
+    missing_title: str = "{title} (page does not exist)",
 ) -> str:
-    """Fill the link slots (blue or red links), the toc label and the section edit marks."""
+    """Fill the link slots (blue or red links), the toc label and the section edit marks.
+
+    ``missing_title`` is the (translated) tooltip of a red link, with a ``{title}`` slot."""
     exists = existing.__contains__ if isinstance(existing, set) else existing
     cache: dict[int, bool] = {}
 
@@ -399,9 +402,8 @@ def resolve_links(
         if cache[slot]:
             fragment = f"#{match.group(2)}" if match.group(2) else ""
             return f'href="{esc(href(title) + fragment)}" title="{esc(title)}"'
-        return (
-            f'class="new" href="{esc(edit_href(title))}" title="{esc(title)} (page does not exist)"'
-        )
+        tip = missing_title.replace("{title}", title)
+        return f'class="new" href="{esc(edit_href(title))}" title="{esc(tip)}"'
 
     out = _SLOT.sub(link_attrs, rendered_html)
     out = out.replace(TOC_LABEL_PLACEHOLDER, html.escape(toc_label))

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from wiki import markup, titles
 from wiki.db import Database
 from wiki.errors import InvalidTitle
+from wiki.links import existing_titles
 from wiki.models import RenderedRevision, Revision
-from wiki.revisions import existing_titles
 from wiki.titles import Title
 
 URL_SAFE = "/:;@$!*(),~'"
@@ -73,13 +73,8 @@ def render_text(text: str) -> Stored:
     return Stored(r.html, r.links, r.headings, r.categories, r.redirect)
 
 
-def stored_render(db: Database, session: Session, rev: Revision) -> Stored:
-    """The cached render of ``rev``, rendering and storing it on first use."""
-    row = session.get(RenderedRevision, rev.id)
-    if row is not None and row.renderer == markup.RENDERER_VERSION:
-        return _to_stored(row)
-    stored = render_text(rev.text)
-    meta = json.dumps(
+def _meta(stored: Stored) -> str:
+    return json.dumps(
         {
             "links": stored.links,
             "headings": [h.__dict__ for h in stored.headings],
@@ -87,6 +82,29 @@ def stored_render(db: Database, session: Session, rev: Revision) -> Stored:
             "redirect": stored.redirect,
         }
     )
+
+
+def store(session: Session, rev: Revision) -> Stored:
+    """Render a new revision and cache the render in the caller's (saving) transaction."""
+    stored = render_text(rev.text)
+    session.add(
+        RenderedRevision(
+            revision_id=rev.id,
+            renderer=markup.RENDERER_VERSION,
+            html=stored.html,
+            meta=_meta(stored),
+        )
+    )
+    return stored
+
+
+def stored_render(db: Database, session: Session, rev: Revision) -> Stored:
+    """The cached render of ``rev``, rendering and storing it on first use."""
+    row = session.get(RenderedRevision, rev.id)
+    if row is not None and row.renderer == markup.RENDERER_VERSION:
+        return _to_stored(row)
+    stored = render_text(rev.text)
+    meta = _meta(stored)
     try:
         with db.write() as w:
             existing = w.get(RenderedRevision, rev.id)
@@ -112,10 +130,12 @@ def resolve(
     session: Session,
     stored: Stored,
     *,
-    toc_label: str,
+    gettext: Callable[[str], str],
     section_link: Callable[[int], str] | None,
 ) -> str:
-    """Fill the wiki-link slots of a stored render: blue for existing pages, red otherwise."""
+    """Fill the wiki-link slots of a stored render: blue for existing pages, red otherwise.
+
+    ``gettext`` translates the table of contents' title and the red links' tooltip."""
     targets: list[Title] = []
     for name in stored.links:
         try:
@@ -129,6 +149,7 @@ def resolve(
         existing,
         href=lambda t: page_url(t),
         edit_href=lambda t: page_url(t, action="edit", redlink=1),
-        toc_label=toc_label,
+        toc_label=gettext("Contents"),
         section_link=section_link,
+        missing_title=gettext("{title} (page does not exist)"),
     )

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from wiki import merging, sections
+from wiki import edits, links, merging, rendering, sections, visibility
 from wiki.errors import N_, BadInput, EditConflict, NotFound, TooLarge
-from wiki.models import SUMMARY_MAX, Page, Revision, utcnow
+from wiki.models import SUMMARY_MAX, Page, Revision, User, utcnow
 from wiki.titles import Title
 
 
@@ -30,6 +30,8 @@ class Author:
 
     name: str
     user_id: int | None = None
+    #: The editor's groups (wiki.rights) when known; None: looked up when the change is recorded.
+    groups: frozenset[str] | None = None
 
     @property
     def is_anonymous(self) -> bool:
@@ -51,6 +53,20 @@ class RevisionInfo:
     size: int
     delta: int
     sha1: str
+    #: Hidden parts (wiki.visibility bits); views show placeholders for them.
+    visibility: int = 0
+
+    @property
+    def text_hidden(self) -> bool:
+        return bool(self.visibility & visibility.TEXT)
+
+    @property
+    def summary_hidden(self) -> bool:
+        return bool(self.visibility & visibility.SUMMARY)
+
+    @property
+    def user_hidden(self) -> bool:
+        return bool(self.visibility & visibility.USER)
 
 
 @dataclass(frozen=True)
@@ -141,8 +157,11 @@ def check_summary(summary: str) -> str:
 def _lock_page(session: Session, title: Title) -> Page | None:
     stmt = select(Page).where(Page.namespace == title.ns, Page.title == title.text)
     if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return session.scalar(stmt)
+        # FOR NO KEY UPDATE: saves of this page queue, but rows elsewhere that reference it
+        # (link targets, FK checks) can still be written while it is being saved.
+        stmt = stmt.with_for_update(key_share=True)
+    # Refresh a page this session may already hold: the lock is only useful with fresh data.
+    return session.scalar(stmt.execution_options(populate_existing=True))
 
 
 def _merge_or_conflict(
@@ -279,11 +298,19 @@ def save(
     )
     session.add(rev)
     session.flush()
+    if author.user_id is not None:
+        session.execute(
+            update(User).where(User.id == author.user_id).values(edit_count=User.edit_count + 1)
+        )
     page.latest_id = rev.id
     page.length = size
     page.touched_at = now
-    page.is_redirect = text.lstrip().lower().startswith("#redirect")
     session.flush()
+    # Links, categories and redirect (page.is_redirect too) follow in the same transaction.
+    links.update(session, page, rendering.store(session, rev))
+    session.flush()
+    # Recent changes, autopatrol and watchers' notifications, for every save whatever its route.
+    edits.recorded(session, page, rev, parent, author)
     return SaveResult(page=page, revision=rev, created=parent is None, noop=False, merged=merged)
 
 
@@ -302,6 +329,7 @@ def _info_select() -> Select[*tuple[Any, ...]]:
         Revision.size,
         func.coalesce(parent.size, 0).label("parent_size"),
         Revision.sha1,
+        Revision.visibility,
     ).outerjoin(parent, parent.id == Revision.parent_id)
 
 
@@ -318,6 +346,7 @@ def _to_info(row: Row[Any]) -> RevisionInfo:
         size=row.size,
         delta=row.size - row.parent_size,
         sha1=row.sha1,
+        visibility=row.visibility,
     )
 
 
@@ -396,19 +425,3 @@ def page_info(session: Session, page: Page) -> PageInfo:
         creator=revision_info(session, first_id),
         latest=revision_info(session, page.latest_id),
     )
-
-
-def existing_titles(session: Session, titles: list[Title]) -> set[Title]:
-    """Which of ``titles`` exist as pages, in one query per namespace."""
-    by_ns: dict[int, list[str]] = {}
-    for t in titles:
-        by_ns.setdefault(t.ns, []).append(t.text)
-    found: set[Title] = set()
-    for ns, texts in by_ns.items():
-        for chunk_start in range(0, len(texts), 500):
-            chunk = texts[chunk_start : chunk_start + 500]
-            rows = session.execute(
-                select(Page.title).where(Page.namespace == ns, Page.title.in_(chunk))
-            )
-            found.update(Title(ns, r[0]) for r in rows)
-    return found

@@ -16,6 +16,12 @@ from wiki.errors import ConfigError
 
 LANGUAGES = ("en", "id")
 
+DEFAULT_RATE_LIMITS = (
+    "edit:anon=8/60,edit:newbie=8/60,edit:user=90/60,"
+    "createaccount:anon=6/86400,login:anon=20/300,login:user=20/300,"
+    "patrol:user=120/60,move:newbie=2/60,move:user=20/60,topic:anon=10/60"
+)
+
 
 def _help(text: str, env: bool = True) -> dict[str, Any]:
     return {"help": text, "env": env}
@@ -64,6 +70,49 @@ class Settings:
         default=512,
         metadata=_help("Rendered pages kept in each process's memory for anonymous readers."),
     )
+    search_interval: float = field(
+        default=0.5,
+        metadata=_help(
+            "Seconds between the search indexer's checks for new revisions, in each app process "
+            "(sooner after a save in the same data dir). 0 turns the indexer off in that process."
+        ),
+    )
+
+    anonymous_edits: bool = field(
+        default=True,
+        metadata=_help("Whether visitors without an account may edit (attributed to their IP)."),
+    )
+    trusted_proxies: str = field(
+        default="",
+        metadata=_help(
+            "Comma-separated proxy IPs whose `X-Forwarded-For` is believed. Empty: the socket's "
+            "peer address is the client."
+        ),
+    )
+    autoconfirm_days: int = field(
+        default=4, metadata=_help("Account age in days before a user is autoconfirmed.")
+    )
+    autoconfirm_edits: int = field(
+        default=10, metadata=_help("Edits a user must have made before being autoconfirmed.")
+    )
+    session_days: int = field(
+        default=30, metadata=_help("Days a login session lasts without logging in again.")
+    )
+    redis_url: str = field(
+        default="",
+        metadata=_help(
+            "Redis URL for rate-limit counters (`redis://127.0.0.1:6379/0`). Empty: counters "
+            "live in the database. Either way every app process shares them."
+        ),
+    )
+    rate_limits: str = field(
+        default=DEFAULT_RATE_LIMITS,
+        metadata=_help(
+            "Rate limits as `action:group=count/seconds`, comma-separated. Groups: `anon` (per "
+            "IP), `newbie` (not autoconfirmed), `user`. Users with the noratelimit right are "
+            "exempt."
+        ),
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -99,6 +148,8 @@ class Settings:
             raise ConfigError("WIKI_MAX_PAGE_BYTES must be at least 1024")
         if self.diff_timeout <= 0:
             raise ConfigError("WIKI_DIFF_TIMEOUT must be positive")
+        if self.search_interval < 0:
+            raise ConfigError("WIKI_SEARCH_INTERVAL must be 0 (off) or positive")
         settings = self
         if not settings.database_url:
             db_path = (settings.data_dir / "wiki.sqlite3").resolve()

@@ -8,8 +8,8 @@ Create Date: 2026-11-29 06:34:19.221177
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import op
 
+from alembic import op
 
 revision: str = "0003"
 down_revision: str | None = "0002"

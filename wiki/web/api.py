@@ -19,6 +19,8 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import html
 import json
 import re
@@ -33,13 +35,23 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from wiki import diffing, i18n, rendering, revisions, titles
-from wiki.errors import N_, BadInput, EditConflict, NotFound, TooLarge, WikiError
+from wiki import diffing, edits, i18n, permissions, rendering, revisions, talk, titles, visibility
+from wiki.errors import (
+    N_,
+    BadInput,
+    EditConflict,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    TooLarge,
+    WikiError,
+)
 from wiki.models import Page, Revision
 from wiki.revisions import RevisionInfo
 from wiki.titles import Title
 from wiki.web import openapi
-from wiki.web.base import MAX_ID, int_param, wiki_of
+from wiki.web import search as search_routes
+from wiki.web.base import MAX_ID, editor_of, int_param, wiki_of
 from wiki.web.security import CSRF_HEADER
 from wiki.web.templating import Ctx
 
@@ -86,7 +98,7 @@ def _page_json(page: Page, rev: Revision) -> dict[str, Any]:
 
 
 def _history_json(info: RevisionInfo) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "id": info.id,
         "timestamp": _ts(info.timestamp),
         "minor": info.minor,
@@ -95,6 +107,17 @@ def _history_json(info: RevisionInfo) -> dict[str, Any]:
         "comment": info.summary,
         "user": {"id": info.user_id, "name": info.user_text},  # name: the IP when anonymous
     }
+    if info.visibility:  # hidden parts, already blanked unless the reader may see them
+        data["hidden"] = {
+            "text": info.text_hidden,
+            "comment": info.summary_hidden,
+            "user": info.user_hidden,
+        }
+        if info.summary_hidden and not info.summary:
+            data["comment"] = None
+        if info.user_hidden and not info.user_text:
+            data["user"] = None
+    return data
 
 
 def _revision_json(info: RevisionInfo, page: Page) -> dict[str, Any]:
@@ -244,12 +267,12 @@ async def get_page_html(request: Request) -> Response:
         return await get_page(request)
     w = wiki_of(request)
     epoch = w.epoch.current()  # before the database, see wiki.cache
-    toc_label = i18n.translations(w.settings.language).gettext("Contents")
+    gettext = i18n.translations(w.settings.language).gettext
 
     def load(session: Session) -> tuple[Title, int, str]:
         page, rev = _load_page(session, title)
         stored = rendering.stored_render(w.db, session, rev)
-        body = rendering.resolve(session, stored, toc_label=toc_label, section_link=None)
+        body = rendering.resolve(session, stored, gettext=gettext, section_link=None)
         return revisions.page_title(page), rev.id, body
 
     canonical, rev_id, body = await w.read(load)
@@ -277,13 +300,22 @@ async def get_history(request: Request) -> Response:
         return revisions.page_title(page), rev.id, hist
 
     canonical, latest_id, hist = await wiki_of(request).read(load)
+    allowed = request.state.ctx.can("viewsuppressed")
+    hist = dataclasses.replace(hist, revisions=visibility.redact_all(hist.revisions, allowed))
     url = _api_url(request, _page_api_path(canonical) + "/history")
     data: dict[str, Any] = {"revisions": [_history_json(r) for r in hist.revisions], "latest": url}
     if hist.older is not None:
         data["older"] = f"{url}?older_than={hist.older}"
     if hist.newer is not None:
         data["newer"] = f"{url}?newer_than={hist.newer}"
-    return _conditional(request, str(latest_id), lambda: JSONResponse(data))
+    # Hiding a revision's parts changes the body without a new revision: the tag says so.
+    hidden = ",".join(f"{r.id}:{r.visibility}" for r in hist.revisions if r.visibility)
+    tag = f"{latest_id}-{int(allowed)}-{_short_hash(hidden)}" if hidden else str(latest_id)
+    return _conditional(request, tag, lambda: JSONResponse(data))
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
 async def get_revision(request: Request) -> Response:
@@ -291,22 +323,27 @@ async def get_revision(request: Request) -> Response:
     rev_id = _revision_id(request, "id")
     with_source = not request.url.path.endswith("/bare")
 
-    def load(session: Session) -> dict[str, Any]:
+    allowed = request.state.ctx.can("viewsuppressed")
+
+    def load(session: Session) -> tuple[dict[str, Any], int]:
         info = revisions.revision_info(session, rev_id)
         page = session.get(Page, info.page_id)
         assert page is not None
-        data = _revision_json(info, page)
-        if with_source:
+        data = _revision_json(visibility.redact(info, allowed), page)
+        if with_source and (allowed or not info.text_hidden):
             data["source"] = revisions.get_revision(session, rev_id).text
-        return data
+        return data, info.visibility
 
-    data = await wiki_of(request).read(load)
-    return _conditional(request, str(rev_id), lambda: JSONResponse(data))  # revisions are immutable
+    data, vis = await wiki_of(request).read(load)
+    # Revisions are immutable; only their visibility changes.
+    tag = f"{rev_id}-{vis}-{int(allowed)}" if vis else str(rev_id)
+    return _conditional(request, tag, lambda: JSONResponse(data))
 
 
 async def compare(request: Request) -> Response:
     w = wiki_of(request)
     from_id, to_id = _revision_id(request, "from"), _revision_id(request, "to")
+    allowed = request.state.ctx.can("viewsuppressed")
 
     def load(session: Session) -> tuple[str, str]:
         old = revisions.get_revision(session, from_id)
@@ -314,6 +351,11 @@ async def compare(request: Request) -> Response:
         if old.page_id != new.page_id:
             raise BadInput(
                 N_("Revisions {old} and {new} belong to different pages."), old=from_id, new=to_id
+            )
+        if (old.visibility | new.visibility) & visibility.TEXT and not allowed:
+            hidden = old.id if old.visibility & visibility.TEXT else new.id
+            raise Forbidden(
+                N_("The text of revision {id} has been hidden by an administrator."), id=hidden
             )
         return old.text, new.text
 
@@ -345,10 +387,22 @@ async def _save(
     if body.get("content_model", CONTENT_MODEL) != CONTENT_MODEL:
         raise BadInput(N_("The field {field} is missing or not valid."), field="content_model")
     _check_token(request, body)
+    wait = w.rate_limited(ctx, "edit")
+    if wait is not None:
+        raise RateLimited(
+            N_("You have done this too often. Try again in {seconds} seconds."), retry_after=wait
+        )
+    editor = editor_of(ctx)
 
     def work(session: Session) -> tuple[dict[str, Any], bool]:
+        exists = revisions.get_page(session, title) is not None
+        refusal = permissions.edit_refusal(
+            session, title, editor, exists=exists, anonymous_edits=w.settings.anonymous_edits
+        )
+        if refusal is not None:
+            raise PermissionDenied(refusal.msgid, **refusal.params)
         try:
-            result = revisions.save(
+            result = talk.save(  # revisions.save; on talk pages, signs and notifies
                 session,
                 title,
                 source,
@@ -359,6 +413,7 @@ async def _save(
                 create_only=create,
                 merge=base_id is not None,  # a stale latest is merged three-way, as MediaWiki does
             )
+            edits.after_save(session, result, ctx.author)  # the editor's watch-by-default
         except EditConflict as exc:
             if base_id is not None or exc.latest_id is None:
                 raise
@@ -413,6 +468,8 @@ def routes() -> list[BaseRoute]:
     return [
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/v1/session", session_token, methods=["GET"]),
+        Route("/v1/search/page", search_routes.rest_search_page, methods=["GET"]),
+        Route("/v1/search/title", search_routes.rest_search_title, methods=["GET"]),
         Route("/v1/page", create_page, methods=["POST"]),
         Route("/v1/page/{title:path}/html", get_page_html, methods=["GET"]),
         Route("/v1/page/{title:path}/history", get_history, methods=["GET"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,9 +13,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from wiki import diffing, i18n, markup
+from wiki import diffing, i18n, markup, permissions, protection, users, watchlist
 from wiki.cache import LRU, Epoch
 from wiki.db import Database
+from wiki.ratelimit import RateLimiter
 from wiki.settings import Settings
 from wiki.titles import Title
 from wiki.web.security import LANG_COOKIE, Sessions
@@ -36,6 +38,11 @@ class Article:
     headings: list[markup.Heading]
     categories: list[str]
     redirect: str | None
+    protections: dict[str, protection.ProtectionInfo] = field(default_factory=dict)
+    redirect_exists: bool = False  # the redirect target is a page (else the link is red)
+    missing_categories: frozenset[str] = frozenset()  # categories without a description page
+    #: The talk page exists (on a talk page: its subject page); else the tab is red.
+    associated_exists: bool = True
 
 
 @dataclass
@@ -47,12 +54,75 @@ class Wiki:
     templates: Templates
     sessions: Sessions
     epoch: Epoch
+    #: Bumped when a login session or account changes (logout, rights, preferences, blocks).
+    account_epoch: Epoch
+    limiter: RateLimiter
     article_cache: LRU[tuple[str, str], Article] = field(init=False)
     page_cache: LRU[tuple[str, str], bytes] = field(init=False)
+    account_cache: LRU[str, tuple[users.Account | None]] = field(init=False)
+    watch_cache: LRU[tuple[int, str], watchlist.WatchState] = field(init=False)
+    trusted_proxies: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.article_cache = LRU(self.settings.page_cache_size)
         self.page_cache = LRU(self.settings.page_cache_size)
+        self.account_cache = LRU(4096)
+        self.watch_cache = LRU(8192)
+        self.trusted_proxies = frozenset(
+            p.strip() for p in self.settings.trusted_proxies.split(",") if p.strip()
+        )
+
+    def account_version(self) -> int:
+        """Changes when an account, session or watch changes, and every minute (implicit
+        groups like autoconfirmed, and watch expiry, change with time)."""
+        return self.account_epoch.current() + int(time.time() // 60)
+
+    async def account_for(self, sid: str) -> users.Account | None:
+        """The account behind a session id (None for anonymous sessions), cached per epoch."""
+        epoch = self.account_version()
+        cached = self.account_cache.get(sid, epoch)
+        if cached is not None:
+            return cached[0]
+        settings = self.settings
+
+        def load(session: Session) -> users.Account | None:
+            user = users.session_user(session, sid)
+            if user is None:
+                return None
+            return users.account(
+                session,
+                user,
+                autoconfirm_days=settings.autoconfirm_days,
+                autoconfirm_edits=settings.autoconfirm_edits,
+            )
+
+        account = await self.read(load)
+        self.account_cache.put(sid, epoch, (account,))
+        return account
+
+    def client_ip(self, request: Request) -> str:
+        """The client's IP; ``X-Forwarded-For`` counts only when the peer is a trusted proxy."""
+        peer = request.client.host if request.client else "127.0.0.1"
+        if peer not in self.trusted_proxies:
+            return peer
+        forwarded = request.headers.get("x-forwarded-for", "")
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        # The rightmost address that is not one of our proxies is the client.
+        for hop in reversed(hops):
+            if hop not in self.trusted_proxies and users.is_ip(hop):
+                return hop
+        return peer
+
+    def rate_limited(self, ctx: Ctx, action: str) -> int | None:
+        """Count ``action`` for this visitor; seconds to wait when over the limit."""
+        if ctx.can("noratelimit"):
+            return None
+        return self.limiter.hit(
+            action,
+            ip=ctx.client_ip,
+            user_id=ctx.user_id,
+            autoconfirmed="autoconfirmed" in ctx.groups,
+        )
 
     async def read(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn`` in a read session, off the event loop."""
@@ -89,13 +159,13 @@ def wiki_of(request: Request) -> Wiki:
     return w
 
 
-def make_ctx(request: Request) -> Ctx:
-    """Build the request context: language negotiation, session, client IP."""
+def make_ctx(request: Request, account: users.Account | None = None) -> Ctx:
+    """Build the request context: language negotiation, session, account, client IP."""
     w = wiki_of(request)
     uselang = request.query_params.get("uselang")
     lang = i18n.negotiate(
         uselang,
-        request.cookies.get(LANG_COOKIE),
+        (account.language if account else None) or request.cookies.get(LANG_COOKIE),
         request.headers.get("accept-language"),
         w.settings.language,
     )
@@ -103,12 +173,23 @@ def make_ctx(request: Request) -> Ctx:
     ctx = Ctx(
         lang=lang,
         session_id=sid,
-        client_ip=request.client.host if request.client else "127.0.0.1",
+        client_ip=w.client_ip(request),
         set_lang_cookie=bool(uselang) and uselang == lang,
     )
     if sid:
         ctx.csrf_token = w.sessions.csrf_token(sid)
+    if account is not None:
+        ctx.user_id = account.id
+        ctx.user_name = account.name
+        ctx.groups = account.groups
+        ctx.account = account
     return ctx
+
+
+def editor_of(ctx: Ctx) -> permissions.Editor:
+    return permissions.Editor(
+        user_id=ctx.user_id, name=ctx.actor, ip=ctx.client_ip, groups=ctx.groups
+    )
 
 
 def ensure_session(request: Request) -> Ctx:

@@ -267,6 +267,7 @@ async def watchlist_page(request: Request, sub: str) -> Response:
         action = str(form.get("action", ""))
         if action == "markseen":
             await w.write_quiet(lambda s: watchlist.mark_all_seen(s, uid))
+            w.account_epoch.bump()  # cached watch states are stale
         elif action == "resettoken":
             await w.write_quiet(lambda s: watchlist.feed_token(s, uid, reset=True))
         else:
@@ -310,6 +311,7 @@ async def edit_watchlist(request: Request, sub: str) -> Response:
             except InvalidTitle as exc:
                 raise BadInput(N_("That title is not valid: {reason}"), reason=exc.message) from exc
         removed = await w.write_quiet(lambda s: watchlist.unwatch_many(s, uid, chosen))
+        w.account_epoch.bump()  # cached watch states are stale
         return RedirectResponse(special_url("EditWatchlist", removed=removed), status_code=303)
     rows = await w.read(lambda s: watchlist.watched(s, uid))
     done = int_param(request.query_params.get("removed"))

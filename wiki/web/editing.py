@@ -13,13 +13,22 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from wiki import diffing, drafts, rendering, revisions, sections
-from wiki.errors import N_, BadInput, EditConflict, TooLarge, WikiError
+from wiki import diffing, drafts, edits, permissions, rendering, revisions, sections, talk
+from wiki.errors import N_, BadInput, EditConflict, PermissionDenied, TooLarge, WikiError
 from wiki.rendering import page_url
 from wiki.titles import Title
-from wiki.web.base import ensure_session, finish, int_param, run_diff, wiki_of
+from wiki.web import talk as talk_web
+from wiki.web.base import editor_of, ensure_session, finish, int_param, run_diff, wiki_of
 from wiki.web.security import CSRF_FIELD
 from wiki.web.templating import Ctx
+
+
+class EditRefused(PermissionDenied):
+    """A save refused by ``wiki.permissions`` (block, protection, rights)."""
+
+    def __init__(self, refusal: permissions.Refusal) -> None:
+        super().__init__(refusal.msgid, **refusal.params)
+        self.refusal = refusal
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,8 @@ class EditState:
     changes: diffing.DiffResult | None = None
     conflict: ConflictView | None = None
     draft: drafts.DraftInfo | None = None
+    refusal: str | None = None  # why this visitor may not save here (shown; form read-only)
+    refusal_kind: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -57,10 +68,19 @@ def _owner(ctx: Ctx) -> str | None:
 
 
 def _load_edit(
-    session: Session, title: Title, section: int | None, owner: str | None, restore: bool
+    session: Session,
+    title: Title,
+    section: int | None,
+    owner: str | None,
+    restore: bool,
+    ctx: Ctx,
+    anonymous_edits: bool,
 ) -> EditState:
     page = revisions.get_page(session, title)
     draft = drafts.find(session, owner, title) if owner else None
+    refusal = permissions.edit_refusal(
+        session, title, editor_of(ctx), exists=page is not None, anonymous_edits=anonymous_edits
+    )
     if page is None or page.latest_id is None:
         state = EditState(text="", draft=draft)
         if section is not None:
@@ -73,6 +93,9 @@ def _load_edit(
             state.text = text
             state.section = section
             state.summary = sections.summary_prefix(found.heading)
+    if refusal is not None:
+        state.refusal = ctx.gettext(refusal.msgid).format(**refusal.params)
+        state.refusal_kind = refusal.kind
     if restore and draft is not None:
         state.text = draft.text
         state.summary = draft.summary
@@ -88,6 +111,8 @@ async def edit_form(request: Request, title: Title) -> Response:
     w = wiki_of(request)
     ctx = ensure_session(request)
     raw_section = request.query_params.get("section")
+    if raw_section == "new":  # "Add topic": a subject and a first comment (wiki.web.talk)
+        return await talk_web.new_topic_form(request, title)
     section = None
     if raw_section not in (None, ""):
         if not str(raw_section).isdigit():
@@ -95,7 +120,8 @@ async def edit_form(request: Request, title: Title) -> Response:
         section = int(str(raw_section))
     restore = request.query_params.get("restore") == "1"
     owner = _owner(ctx)
-    state = await w.read(lambda s: _load_edit(s, title, section, owner, restore))
+    anon_ok = w.settings.anonymous_edits
+    state = await w.read(lambda s: _load_edit(s, title, section, owner, restore, ctx, anon_ok))
     if state.notice == "restored":
         state.notice = ctx.gettext("Your kept text was restored. Save it to publish it.")
     return edit_response(request, title, state, 200)
@@ -154,18 +180,10 @@ async def _keep_draft(request: Request, title: Title, state: EditState, reason: 
     )
 
 
-async def page_post(request: Request) -> Response:
-    """POST /wiki/Title?action=submit: save, preview, show changes, or discard a draft."""
-    from wiki import titles
-
+async def submit(request: Request, title: Title) -> Response:
+    """POST ?action=submit: save, preview, show changes, or discard a draft."""
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    title = titles.parse(request.path_params["title"])
-    if title.is_special:
-        raise BadInput(N_("Special pages cannot be edited."))
-    action = request.query_params.get("action", "submit")
-    if action not in ("submit", "edit"):
-        raise BadInput(N_("Unknown action: {action}."), action=action)
     form = await read_form(request)
     state = EditState(
         text=str(form.get("wpTextbox1", "")),
@@ -175,13 +193,18 @@ async def page_post(request: Request) -> Response:
         section=_section_of(form),
         exists=form.get("wpBaseRevId") not in (None, ""),
     )
+    undid = int_param(form.get("wpUndidRevision"))  # an undo confirmed through this form
+    if undid is not None:
+        state.extra["wpUndidRevision"] = str(undid)
     if not w.sessions.check_csrf(ctx.session_id, str(form.get(CSRF_FIELD, ""))):
         ensure_session(request)
         state.error = ctx.gettext(
             "Your session expired or the form was sent from elsewhere, so nothing was saved. "
             "Your text is kept below: save again to publish it."
         )
-        await _keep_draft(request, title, state, "csrf")
+        # No server draft here: a forged request must not write anything, not even a draft
+        # into the victim's session. The text comes back in the form, and the browser keeps
+        # its own localStorage draft.
         return edit_response(request, title, state, 403)
 
     if "wpDiscardDraft" in form:
@@ -208,9 +231,30 @@ async def _save(request: Request, title: Title, state: EditState) -> Response:
     ctx: Ctx = request.state.ctx
     author = ctx.author
     owner = _owner(ctx)
+    wait = w.rate_limited(ctx, "edit")
+    if wait is not None:
+        state.error = ctx.gettext(
+            "You have saved too many edits in a short time. Your text is kept: try again in "
+            "{seconds} seconds."
+        ).format(seconds=wait)
+        await _keep_draft(request, title, state, "rate_limited")
+        response = edit_response(request, title, state, 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    editor = editor_of(ctx)
 
     def work(session: Session) -> revisions.SaveResult:
-        result = revisions.save(
+        page = revisions.get_page(session, title)
+        refusal = permissions.edit_refusal(
+            session,
+            title,
+            editor,
+            exists=page is not None,
+            anonymous_edits=w.settings.anonymous_edits,
+        )
+        if refusal is not None:
+            raise EditRefused(refusal)
+        result = talk.save(  # revisions.save; on talk pages, signs and notifies
             session,
             title,
             state.text,
@@ -221,6 +265,8 @@ async def _save(request: Request, title: Title, state: EditState) -> Response:
             section=state.section,
             max_bytes=w.settings.max_page_bytes,
         )
+        tags = [edits.TAG_UNDO] if state.extra.get("wpUndidRevision") else []
+        edits.after_save(session, result, author, tags=tags)  # watch by default, tags
         if owner:
             drafts.discard(session, owner, title)
         return result
@@ -233,6 +279,12 @@ async def _save(request: Request, title: Title, state: EditState) -> Response:
         return edit_response(request, title, state, exc.status)
     except EditConflict as exc:
         return await _conflict(request, title, state, exc)
+    except EditRefused as exc:
+        state.refusal = exc.translated(ctx.gettext)
+        state.refusal_kind = exc.refusal.kind
+        state.error = state.refusal
+        await _keep_draft(request, title, state, "refused")
+        return edit_response(request, title, state, 403)
     if result.merged and not result.noop:
         return RedirectResponse(page_url(title, merged=result.revision.id), status_code=303)
     return RedirectResponse(page_url(title), status_code=303)
@@ -288,8 +340,6 @@ async def _preview(request: Request, title: Title, state: EditState, *, diff: bo
     else:
         stored = rendering.render_text(state.text)
         state.preview_html = await w.read(
-            lambda s: rendering.resolve(
-                s, stored, toc_label=ctx.gettext("Contents"), section_link=None
-            )
+            lambda s: rendering.resolve(s, stored, gettext=ctx.gettext, section_link=None)
         )
     return edit_response(request, title, state, 200)

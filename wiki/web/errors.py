@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from wiki.errors import EditConflict, WikiError
+from wiki.errors import EditConflict, RateLimited, WikiError
 from wiki.web.base import finish, make_ctx, wiki_of
 
 API_PREFIX = "/w/rest.php"
@@ -62,7 +62,10 @@ async def wiki_error(request: Request, exc: Exception) -> Response:
             "proposal": exc.proposal,
             "latest": {"id": exc.latest_id},
         }
-    return error_response(request, status, exc.translated(request.state.ctx.gettext), extra=extra)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    return error_response(
+        request, status, exc.translated(request.state.ctx.gettext), extra=extra, headers=headers
+    )
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

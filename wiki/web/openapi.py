@@ -76,8 +76,12 @@ SCHEMAS: dict[str, Any] = {
         minor=BOOL,
         size={**INT, "description": "Bytes (UTF-8)"},
         delta={**INT, "description": "Size change from the previous revision"},
-        comment=STR,
-        user=_ref("User"),
+        comment={"type": ["string", "null"], "description": "null when hidden from the reader"},
+        user={"oneOf": [_ref("User"), {"type": "null"}], "description": "null when hidden"},
+        hidden={
+            **_obj([], text=BOOL, comment=BOOL, user=BOOL),
+            "description": "Present when parts of the revision are hidden (wiki.visibility)",
+        },
     ),
     "History": _obj(
         ["revisions", "latest"],
@@ -98,7 +102,12 @@ SCHEMAS: dict[str, Any] = {
         delta=INT,
         user=_ref("User"),
     ),
-    "Revision": {"allOf": [_ref("RevisionBare"), _obj(["source"], source=STR)]},
+    "Revision": {
+        "allOf": [
+            _ref("RevisionBare"),
+            _obj([], source={**STR, "description": "Absent when the text is hidden"}),
+        ]
+    },
     "CompareSide": _obj(
         ["id", "slot_role", "sections"],
         id=INT,
@@ -301,6 +310,453 @@ PATHS: dict[str, Any] = {
         [],
     ),
 }
+
+# --- talk pages and notifications (wiki.web.talk) ---------------------------------------------
+
+_AUTHOR = _obj(["name", "anonymous"], name=STR, anonymous=BOOL)
+SCHEMAS.update(
+    {
+        "Comment": _obj(
+            ["id", "author", "timestamp", "depth", "parent"],
+            id={**STR, "description": "c-<author>-<yyyymmddhhmmss>, from the signature"},
+            author=_AUTHOR,
+            timestamp=TIMESTAMP,
+            depth={**INT, "description": "0 for a topic's first comment, 1 for a reply, ..."},
+            parent={"type": ["string", "null"], "description": "The comment it answers"},
+        ),
+        "Topics": _obj(
+            ["latest", "topics"],
+            latest=_obj(["id"], id=INT),
+            topics={
+                "type": "array",
+                "items": _obj(
+                    ["id", "subject", "level", "comments"],
+                    id={
+                        **STR,
+                        "description": "h-<first author>-<timestamp>; '' before the first heading",
+                    },
+                    subject=STR,
+                    level=INT,
+                    comments={"type": "array", "items": _ref("Comment")},
+                ),
+            },
+        ),
+        "NewTopic": _obj(
+            ["subject", "comment"],
+            subject={**STR, "maxLength": 200},
+            comment={**STR, "description": "Markdown; signed by the server"},
+            token={**STR, "description": "CSRF token, instead of the X-CSRF-Token header"},
+        ),
+        "NewReply": _obj(
+            ["comment"],
+            comment={**STR, "description": "Markdown; signed by the server"},
+            token={**STR, "description": "CSRF token, instead of the X-CSRF-Token header"},
+        ),
+        "Posted": _obj(
+            ["page", "revision", "topic", "comment", "url"],
+            page=_ref("PageKey"),
+            revision=_obj(["id", "timestamp"], id=INT, timestamp=TIMESTAMP),
+            topic=_obj(["id", "subject"], id=STR, subject=STR),
+            comment=_ref("Comment"),
+            url={**STR, "description": "The page, scrolled to the new comment"},
+        ),
+        "Notifications": _obj(
+            ["unread", "notifications"],
+            unread=INT,
+            notifications={
+                "type": "array",
+                "items": _obj(
+                    ["id", "kind", "page", "url", "actor", "timestamp", "read"],
+                    id=INT,
+                    kind={"enum": ["mention", "reply", "topic", "watch", "vandalism", "usertalk"]},
+                    page=_obj(["key", "title"], key=STR, title=STR),
+                    revision={"type": ["integer", "null"]},
+                    anchor={"type": ["string", "null"], "description": "The comment's id"},
+                    url=STR,
+                    actor=STR,
+                    timestamp=TIMESTAMP,
+                    read=BOOL,
+                    extra={"type": "object", "description": "topic, excerpt, event, ..."},
+                ),
+            },
+        ),
+        "MarkRead": _obj(
+            [],
+            ids={"type": "array", "items": INT},
+            all={**BOOL, "description": "Mark every notification read"},
+            token=STR,
+        ),
+    }
+)
+_TALK_WRITE_ERRORS = {
+    "400": _error("An empty comment or subject, or a malformed body"),
+    "403": _error("Session cookie without its CSRF token, a block or protection"),
+    "413": _error("The page would be over the size limit"),
+    "415": _error("The body is not application/json"),
+    "429": _error("Too many edits or topics in a short time"),
+}
+_LOGIN = _error("Not logged in: anonymous visitors have no inbox")
+PATHS.update(
+    {
+        "/v1/page/{title}/topics": {
+            **_get(
+                "The talk page's topics and comments, as parsed from its latest revision",
+                _json_body(_ref("Topics"), "Topics in page order"),
+                [TITLE],
+                **READ_ERRORS,
+            ),
+            "post": {
+                "summary": "Start a topic: a subject and a first comment, signed by the server",
+                "parameters": [TITLE, CSRF],
+                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("NewTopic")}}},
+                "responses": {
+                    "201": _json_body(_ref("Posted"), "Saved (the page is created if needed)"),
+                    **_TALK_WRITE_ERRORS,
+                },
+            },
+        },
+        "/v1/page/{title}/topics/{id}/replies": {
+            "post": {
+                "summary": "Reply to comment {id}: inserted after it on the latest revision, "
+                "signed; never an edit conflict",
+                "parameters": [
+                    TITLE,
+                    {"name": "id", "in": "path", "required": True, "schema": STR},
+                    CSRF,
+                ],
+                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("NewReply")}}},
+                "responses": {
+                    "201": _json_body(_ref("Posted"), "Saved"),
+                    **_TALK_WRITE_ERRORS,
+                    "404": _error("No such page"),
+                    "409": _error(
+                        "The comment is no longer on the page; nothing was saved and the body's "
+                        "'yours' holds the text"
+                    ),
+                },
+            }
+        },
+        "/v1/notifications": _get(
+            "The caller's notifications, newest first",
+            _json_body(_ref("Notifications"), "The inbox"),
+            [
+                {"name": "unread", "in": "query", "required": False, "schema": STR},
+                {"name": "limit", "in": "query", "required": False, "schema": INT},
+            ],
+            **{"401": _LOGIN},
+        ),
+        "/v1/notifications/read": {
+            "post": {
+                "summary": "Mark some or all of the caller's notifications read",
+                "parameters": [CSRF],
+                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("MarkRead")}}},
+                "responses": {
+                    "200": _json_body(_obj(["marked"], marked=INT), "How many were marked"),
+                    "400": _error("Neither ids nor all"),
+                    "401": _LOGIN,
+                    "403": _error("Missing CSRF token"),
+                },
+            }
+        },
+    }
+)
+
+
+# --- search (wiki.web.search) -----------------------------------------------------------------
+
+_SEARCH_PARAMS = [
+    {"name": "q", "in": "query", "required": True, "schema": STR, "description": "The query"},
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "schema": {**INT, "minimum": 1, "maximum": 100, "default": 50},
+    },
+]
+SCHEMAS.update(
+    {
+        "SearchResults": _obj(
+            ["pages"],
+            pages={
+                "type": "array",
+                "items": _obj(
+                    ["id", "key", "title", "excerpt", "matched_title", "description", "thumbnail"],
+                    id=INT,
+                    key=STR,
+                    title=STR,
+                    excerpt={
+                        **STR,
+                        "description": 'HTML: text around the matches, each in <span class="'
+                        'searchmatch">; for title search, the title',
+                    },
+                    matched_title={
+                        "type": ["string", "null"],
+                        "description": "The redirect title that matched, if only it did",
+                    },
+                    description={"type": "null"},
+                    thumbnail={"type": "null"},
+                ),
+            },
+        ),
+    }
+)
+PATHS.update(
+    {
+        "/v1/search/page": _get(
+            "Full-text search of articles, ranked, with excerpts",
+            _json_body(_ref("SearchResults"), "The best matches first"),
+            _SEARCH_PARAMS,
+            **{"400": _error("q is missing or limit is out of range")},
+        ),
+        "/v1/search/title": _get(
+            "Titles that start with q (then titles with a word that does), for autocomplete",
+            _json_body(_ref("SearchResults"), "Matching pages, exact title first"),
+            _SEARCH_PARAMS,
+            **{"400": _error("q is missing or limit is out of range")},
+        ),
+    }
+)
+
+
+# --- patrol (wiki.web.patrol_api) -------------------------------------------------------------
+
+_NULLABLE_USER = {"oneOf": [_ref("User"), {"type": "null"}], "description": "null when hidden"}
+_HIDDEN = _obj(["text", "comment", "user"], text=BOOL, comment=BOOL, user=BOOL)
+SCHEMAS.update(
+    {
+        "Change": _obj(
+            ["id", "type", "timestamp", "title", "key", "namespace", "user", "patrolled"],
+            id={**INT, "description": "Recent-changes id (keyset cursor)"},
+            type={"enum": ["edit", "new", "log"]},
+            timestamp=TIMESTAMP,
+            title=STR,
+            key=STR,
+            namespace=INT,
+            page_id={"type": ["integer", "null"]},
+            revision={"type": ["integer", "null"]},
+            parent={"type": ["integer", "null"]},
+            user=_NULLABLE_USER,
+            user_kind={"enum": ["anon", "new", "confirmed"], "description": "At the time"},
+            bot=BOOL,
+            minor=BOOL,
+            new=BOOL,
+            old_size=INT,
+            new_size=INT,
+            delta=INT,
+            comment={"type": ["string", "null"]},
+            patrolled=BOOL,
+            tags={"type": "array", "items": STR},
+            current={**BOOL, "description": "The page's latest revision (rollback applies)"},
+            hidden=_HIDDEN,
+            log=_obj(["id", "type", "action"], id=INT, type=STR, action=STR),
+            seen={**BOOL, "description": "Watchlist only: false when changed since the visit"},
+        ),
+        "Changes": _obj(
+            ["changes", "older"],
+            changes={"type": "array", "items": _ref("Change")},
+            older={"type": ["string", "null"], "format": "uri"},
+        ),
+        "Contributions": _obj(
+            ["user", "contributions", "older", "newer"],
+            user=STR,
+            contributions={
+                "type": "array",
+                "items": _obj(
+                    ["id", "page", "timestamp", "size", "delta", "current"],
+                    id=INT,
+                    page=_ref("PageKey"),
+                    timestamp=TIMESTAMP,
+                    minor=BOOL,
+                    new=BOOL,
+                    size=INT,
+                    delta=INT,
+                    comment={"type": ["string", "null"]},
+                    current=BOOL,
+                    hidden=_HIDDEN,
+                ),
+            },
+            older={"type": ["string", "null"], "format": "uri"},
+            newer={"type": ["string", "null"], "format": "uri"},
+        ),
+        "WatchState": _obj(
+            ["key", "title", "watched", "expires"],
+            key=STR,
+            title=STR,
+            watched=BOOL,
+            expires={"type": ["string", "null"], "format": "date-time"},
+        ),
+        "Visibility": _obj(["id", "hidden"], id=INT, hidden=_HIDDEN),
+    }
+)
+_FILTERS = [
+    {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+    for name, schema, text in (
+        ("namespace", INT, "One namespace number"),
+        ("usertype", {"enum": ["anon", "new", "registered"]}, "Repeatable"),
+        ("hidebots", {"enum": ["0", "1"]}, "Default 1"),
+        ("unpatrolled", {"enum": ["0", "1"]}, "Unpatrolled edits only"),
+        ("hideminor", {"enum": ["0", "1"]}, "Hide minor edits"),
+        ("newonly", {"enum": ["0", "1"]}, "Page creations only"),
+        ("hidelogs", {"enum": ["0", "1"]}, "Hide logged actions"),
+        ("tag", STR, "Only changes with this tag"),
+        ("period", {"enum": ["1h", "2h", "6h", "12h", "1d", "3d", "7d", "14d", "30d"]}, ""),
+        ("limit", {**INT, "minimum": 1, "maximum": 500, "default": 50}, ""),
+        ("older_than", INT, "Keyset: changes with a smaller id"),
+    )
+]
+_PATROL_ERRORS = {
+    "400": _error("A malformed body or parameter"),
+    "403": _error("Missing CSRF token, a missing right, or a block"),
+    "404": _error("No such page or revision"),
+}
+_NAME = {"name": "name", "in": "path", "required": True, "schema": STR}
+PATHS.update(
+    {
+        "/v1/recentchanges": _get(
+            "Recent changes, newest first, with the filters of Special:RecentChanges",
+            _json_body(_ref("Changes"), "One page of changes"),
+            _FILTERS,
+            **{"400": _error("A filter value makes no sense")},
+        ),
+        "/v1/user/{name}/contributions": _get(
+            "An account's or an IP's edits, newest first (hidden authors left out)",
+            _json_body(_ref("Contributions"), "One page of edits"),
+            [
+                _NAME,
+                _cursor("older_than", "Edits older than this revision id"),
+                _cursor("newer_than", "Edits newer than this revision id"),
+                {"name": "namespace", "in": "query", "required": False, "schema": INT},
+                {"name": "limit", "in": "query", "required": False, "schema": INT},
+            ],
+            **{"400": _error("Not a valid user name")},
+        ),
+        "/v1/watchlist": _get(
+            "Changes to the caller's watched pages, with the same filters",
+            _json_body(_ref("Changes"), "One page of changes, each with 'seen'"),
+            _FILTERS,
+            **{"403": _error("Not logged in")},
+        ),
+        "/v1/watchlist/pages": _get(
+            "The caller's watched pages",
+            _json_body(
+                _obj(["pages"], pages={"type": "array", "items": _ref("WatchState")}), "Pages"
+            ),
+            [],
+            **{"403": _error("Not logged in")},
+        ),
+        "/v1/watchlist/{title}": {
+            "put": {
+                "summary": "Watch a page and its talk page",
+                "parameters": [TITLE, CSRF],
+                "requestBody": {
+                    "required": False,
+                    "content": {
+                        JSON: {
+                            "schema": _obj([], expiry={"enum": ["infinite", "1 week", "1 month"]})
+                        }
+                    },
+                },
+                "responses": {"200": _json_body(_ref("WatchState"), "Watched"), **_PATROL_ERRORS},
+            },
+            "delete": {
+                "summary": "Stop watching a page and its talk page",
+                "parameters": [TITLE, CSRF],
+                "responses": {"200": _json_body(_ref("WatchState"), "Unwatched"), **_PATROL_ERRORS},
+            },
+        },
+        "/v1/revision/{id}/patrol": {
+            "post": {
+                "summary": "Mark a revision's change as patrolled (idempotent; needs 'patrol')",
+                "parameters": [_id("id"), CSRF],
+                "responses": {
+                    "200": _json_body(
+                        _obj(
+                            ["revision", "patrolled", "changed"],
+                            revision=INT,
+                            patrolled=BOOL,
+                            changed=BOOL,
+                        ),
+                        "Patrolled; changed is false when it already was",
+                    ),
+                    **_PATROL_ERRORS,
+                },
+            }
+        },
+        "/v1/revision/{id}/visibility": {
+            **_get(
+                "Which parts of a revision are hidden",
+                _json_body(_ref("Visibility"), "The hidden parts"),
+                [_id("id")],
+                **{"404": _error("No such revision")},
+            ),
+            "put": {
+                "summary": "Hide (true) or show (false) a revision's text, comment or user "
+                "(needs 'deleterevision')",
+                "parameters": [_id("id"), CSRF],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        JSON: {
+                            "schema": _obj(
+                                [], text=BOOL, comment=BOOL, user=BOOL, reason=STR, token=STR
+                            )
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json_body(_ref("Visibility"), "The new hidden parts"),
+                    **_PATROL_ERRORS,
+                },
+            },
+        },
+        "/v1/page/{title}/rollback": {
+            "post": {
+                "summary": "Revert the latest consecutive edits by 'from' (needs 'rollback')",
+                "parameters": [TITLE, CSRF],
+                "requestBody": {
+                    "required": True,
+                    "content": {JSON: {"schema": _obj(["from"], token=STR, **{"from": STR})}},
+                },
+                "responses": {
+                    "200": _json_body(
+                        _obj(
+                            ["reverted", "revision"],
+                            reverted=INT,
+                            revision=INT,
+                            to_revision=INT,
+                            comment=STR,
+                        ),
+                        "Rolled back",
+                    ),
+                    "409": _error("Someone else edited since, or nothing to roll back"),
+                    **_PATROL_ERRORS,
+                },
+            }
+        },
+        "/v1/page/{title}/undo": {
+            "post": {
+                "summary": "Undo revisions (undoafter, undo] by a three-way merge",
+                "parameters": [TITLE, CSRF],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        JSON: {
+                            "schema": _obj(
+                                ["undo"], undo=INT, undoafter=INT, comment=STR, token=STR
+                            )
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json_body(_ref("Page"), "Saved"),
+                    "409": _error("Later edits conflict with the undo; nothing was saved"),
+                    **_PATROL_ERRORS,
+                },
+            }
+        },
+    }
+)
+
 
 DESCRIPTION = """\
 A REST API shaped like MediaWiki's (https://www.mediawiki.org/wiki/API:REST_API/Reference).

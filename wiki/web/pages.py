@@ -7,6 +7,7 @@ Routes are thin: they parse the request, call services in ``wiki.revisions``/``w
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,13 +15,15 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from wiki import rendering, revisions, titles
+from wiki import links, protection, rendering, revisions, titles, visibility
 from wiki.errors import N_, BadInput, NotFound
 from wiki.models import Page
 from wiki.rendering import page_url
-from wiki.titles import Title
-from wiki.web import editing, special
+from wiki.titles import NS_CATEGORY, Title
+from wiki.web import admin, editing, feeds, navigation, patrol, special
+from wiki.web import talk as talk_web
 from wiki.web.base import Article, finish, int_param, run_diff, wiki_of
+from wiki.web.security import CSRF_FIELD
 from wiki.web.templating import Ctx
 
 MAIN_PAGE = "Main Page"
@@ -43,7 +46,8 @@ async def page_get(request: Request) -> Response:
         return await diff_view(request)
     title = _title_from_path(request)
     canonical = page_url(title)
-    if request.url.path != canonical and not title.is_special:
+    # Compare decoded forms: the path parameter is already percent-decoded.
+    if request.path_params["title"] != title.key and not title.is_special:
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(canonical + query, status_code=301)
     if title.is_special:
@@ -51,6 +55,8 @@ async def page_get(request: Request) -> Response:
     action = q.get("action", "view")
     if "oldid" in q and action == "view":
         return await oldid_view(request, title)
+    if action in ("edit", "submit") and ("undo" in q or "oldid" in q):
+        return await patrol.revert_form(request, title)  # undo, or restore an old revision
     handler = {
         "view": view,
         "edit": editing.edit_form,
@@ -58,10 +64,37 @@ async def page_get(request: Request) -> Response:
         "history": history_view,
         "raw": raw_view,
         "info": info_view,
+        "protect": admin.protect_form,
+        "unprotect": admin.protect_form,
+        "watch": patrol.watch_form,
+        "unwatch": patrol.watch_form,
+        "delete": patrol.delete_form,
     }.get(action)
     if handler is None:
         raise BadInput(N_("Unknown action: {action}."), action=action)
     return await handler(request, title)
+
+
+async def page_post(request: Request) -> Response:
+    """Dispatch a POST on /wiki/Title: special pages, ?action=submit (edit), ?action=protect."""
+    title = _title_from_path(request)
+    if title.is_special:
+        return await special.dispatch(request, title)
+    action = request.query_params.get("action", "submit")
+    if action in ("submit", "edit"):
+        return await editing.submit(request, title)
+    if action == "protect":
+        return await admin.protect_post(request, title)
+    patrol_action = {
+        "watch": patrol.watch_post,
+        "unwatch": patrol.watch_post,
+        "markpatrolled": patrol.patrol_post,
+        "rollback": patrol.rollback_post,
+        "delete": patrol.delete_post,
+    }.get(action)
+    if patrol_action is not None:
+        return await patrol_action(request, title)
+    raise BadInput(N_("Unknown action: {action}."), action=action)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -90,20 +123,62 @@ def _load_article(request: Request, title: Title, session: Session) -> Article |
     html = rendering.resolve(
         session,
         stored,
-        toc_label=ctx.gettext("Contents"),
+        gettext=ctx.gettext,
         section_link=_section_link(ctx, title),
     )
+    if title.is_talk:  # comment anchors and Reply links
+        html = talk_web.decorate(html, rev.text, title, ctx.gettext)
+    # Red or blue: the category links at the bottom and the redirect target.
+    target = titles.parse(stored.redirect) if stored.redirect else None
+    wanted = [Title(NS_CATEGORY, c) for c in stored.categories]
+    found = links.existing_titles(session, [*wanted, target] if target else wanted)
     return Article(
         title=title,
         page_id=page.id,
         revision_id=rev.id,
         timestamp=rev.timestamp,
-        user_text=rev.user_text,
+        # Shared by every reader: a hidden author stays hidden here for everyone.
+        user_text="" if rev.visibility & visibility.USER else rev.user_text,
         html=html,
         headings=stored.headings,
         categories=stored.categories,
         redirect=stored.redirect,
+        protections=protection.current(session, title),
+        redirect_exists=target in found,
+        missing_categories=frozenset(
+            c for c in stored.categories if Title(NS_CATEGORY, c) not in found
+        ),
+        # The Page | Talk tabs: is the other one red? (Cached with the article.)
+        associated_exists=bool(
+            links.existing_titles(session, [title.subject() if title.is_talk else title.talk()])
+        ),
     )
+
+
+async def _article(request: Request, title: Title, epoch: int) -> Article | None:
+    """The latest revision of ``title``, from this process's cache or from the database."""
+    w = wiki_of(request)
+    cache_key = (title.key, request.state.ctx.lang)
+    article = w.article_cache.get(cache_key, epoch)
+    if article is None:
+        article = await w.read(lambda s: _load_article(request, title, s))
+        if article is not None:
+            w.article_cache.put(cache_key, epoch, article)
+    return article
+
+
+async def _follow(
+    request: Request, title: Title, article: Article, epoch: int
+) -> tuple[Article, Title | None]:
+    """Follow a redirect once (unless ?redirect=no): the article to show, and the title it was
+    reached from. A redirect to a missing, special or the same page is shown as it is."""
+    if not (article.redirect and article.redirect_exists):
+        return article, None
+    target = titles.parse(article.redirect)
+    if request.query_params.get("redirect") == "no" or target.is_special or target == title:
+        return article, None
+    followed = await _article(request, target, epoch)
+    return (article, None) if followed is None else (followed, title)
 
 
 async def view(request: Request, title: Title) -> Response:
@@ -112,21 +187,40 @@ async def view(request: Request, title: Title) -> Response:
     ctx: Ctx = request.state.ctx
     cache_key = (title.key, ctx.lang)
     epoch = w.epoch.current()  # read before the database: see wiki.cache
-    anonymous = ctx.session_id is None and not request.query_params
+    # Every visitor without an account sees the same page (a session only carries a CSRF
+    # token, which page views do not show), unless an IP has new messages to be told about.
+    anonymous = ctx.user_id is None and not ctx.new_messages and not request.query_params
     if anonymous:
         body = w.page_cache.get(cache_key, epoch)
         if body is not None:
             return Response(body, media_type="text/html; charset=utf-8")
-    article = w.article_cache.get(cache_key, epoch)
+    article = await _article(request, title, epoch)
     if article is None:
-        article = await w.read(lambda s: _load_article(request, title, s))
-        if article is not None:
-            w.article_cache.put(cache_key, epoch, article)
-    if article is None:
-        response = w.templates.response(request, "page_missing.html", 404, title=title)
+        listing = None
+        if title.ns == NS_CATEGORY:  # a category lists its members even without a description
+            listing = await navigation.category_listing(request, title)
+        status = 404 if listing is None or listing.empty else 200
+        response = w.templates.response(
+            request, "page_missing.html", status, title=title, listing=listing
+        )
         return finish(request, response)
+    # The cache key stays the requested title: any save bumps the epoch, redirects included.
+    shown, redirected_from = await _follow(request, title, article, epoch)
+    listing = None
+    if shown.title.ns == NS_CATEGORY:
+        listing = await navigation.category_listing(request, shown.title)
+    watch_state = await patrol.visit(request, shown.title)  # logged in: seen, star
     body_text = w.templates.render(
-        ctx, "page_view.html", request=request, title=title, article=article
+        ctx,
+        "page_view.html",
+        request=request,
+        title=shown.title,
+        article=shown,
+        redirected_from=redirected_from,
+        # Shown, never followed again: a redirect back to itself or to the page asked for.
+        redirect_loop=shown.redirect in (shown.title.full, title.full),
+        listing=listing,
+        watch_state=watch_state,
     )
     body = body_text.encode("utf-8")
     if anonymous:
@@ -153,16 +247,17 @@ async def oldid_view(request: Request, title: Title) -> Response:
 
     def load(session: Session) -> OldRevision:
         rev = revisions.get_revision(session, rev_id)
+        patrol.require_visible_text(ctx, rev.visibility, rev.id)
         page = session.get(Page, rev.page_id)
         assert page is not None
         stored = rendering.stored_render(w.db, session, rev)
-        html = rendering.resolve(
-            session, stored, toc_label=ctx.gettext("Contents"), section_link=None
-        )
+        html = rendering.resolve(session, stored, gettext=ctx.gettext, section_link=None)
         prev_id, next_id = revisions.neighbours(session, rev)
         return OldRevision(
             title=revisions.page_title(page),
-            revision=revisions.revision_info(session, rev.id),
+            revision=visibility.redact(
+                revisions.revision_info(session, rev.id), patrol.can_see_hidden(ctx)
+            ),
             html=html,
             prev_id=prev_id,
             next_id=next_id,
@@ -181,7 +276,9 @@ async def raw_view(request: Request, title: Title) -> Response:
 
     def load(session: Session) -> str:
         if rev_id is not None:
-            return revisions.get_revision(session, rev_id).text
+            rev = revisions.get_revision(session, rev_id)
+            patrol.require_visible_text(request.state.ctx, rev.visibility, rev.id)
+            return rev.text
         page = revisions.get_page(session, title)
         if page is None:
             raise NotFound(N_("The page {title} does not exist."), title=title.full)
@@ -198,7 +295,13 @@ async def info_view(request: Request, title: Title) -> Response:
         page = revisions.get_page(session, title)
         if page is None:
             raise NotFound(N_("The page {title} does not exist."), title=title.full)
-        return revisions.page_info(session, page)
+        info = revisions.page_info(session, page)
+        allowed = patrol.can_see_hidden(request.state.ctx)
+        return dataclasses.replace(
+            info,
+            creator=visibility.redact(info.creator, allowed),
+            latest=visibility.redact(info.latest, allowed),
+        )
 
     info = await w.read(load)
     return finish(request, w.templates.response(request, "page_info.html", title=title, info=info))
@@ -207,6 +310,8 @@ async def info_view(request: Request, title: Title) -> Response:
 async def history_view(request: Request, title: Title) -> Response:
     w = wiki_of(request)
     q = request.query_params
+    if q.get("feed") == "atom":
+        return await feeds.history_feed(request, title)
     limit = int_param(q.get("limit")) or HISTORY_LIMIT_DEFAULT
     older = int_param(q.get("offset")) or int_param(q.get("older_than"))
     newer = int_param(q.get("newer_than"))
@@ -220,8 +325,16 @@ async def history_view(request: Request, title: Title) -> Response:
         )
 
     page, hist = await w.read(load)
+    ctx: Ctx = request.state.ctx
     response = w.templates.response(
-        request, "page_history.html", title=title, page=page, hist=hist, limit=limit
+        request,
+        "page_history.html",
+        title=title,
+        page=page,
+        hist=patrol.redact_history(ctx, hist),
+        limit=limit,
+        watch_state=await patrol.watch_state(request, title),
+        csrf_field=CSRF_FIELD,
     )
     return finish(request, response)
 
@@ -295,9 +408,18 @@ async def diff_view(request: Request) -> Response:
     if q.get("oldid") not in (None, "") and oldid is None:
         raise BadInput(N_("oldid must be a revision number."))
     pair = await w.read(lambda s: load_diff_pair(s, q.get("diff", ""), oldid))
+    pair, tools = await patrol.diff_tools(request, pair)  # hidden parts, patrol, rollback
     result = await run_diff(request, pair.old_text, pair.new_text)
     mode = "inline" if q.get("diffmode") == "inline" else "side"
     response = w.templates.response(
-        request, "page_diff.html", title=pair.title, pair=pair, result=result, mode=mode
+        request,
+        "page_diff.html",
+        title=pair.title,
+        pair=pair,
+        result=result,
+        mode=mode,
+        tools=tools,
+        watch_state=tools.watch,
+        csrf_field=CSRF_FIELD,
     )
     return finish(request, response)

@@ -126,6 +126,12 @@ async def visit(request: Request, title: Title) -> watchlist.WatchState | None:
         return None
     uid = ctx.user_id
     w = wiki_of(request)
+    # Nothing to read again until a save (page epoch) or a watch change (account epoch).
+    version = w.epoch.current() ^ (w.account_version() << 1)
+    key = (uid, title.key)
+    cached = w.watch_cache.get(key, version)
+    if cached is not None:
+        return cached
 
     def load(session: Session) -> tuple[watchlist.WatchState, bool]:
         return watchlist.state(session, uid, title), watchlist.needs_visit(session, uid, title)
@@ -133,6 +139,7 @@ async def visit(request: Request, title: Title) -> watchlist.WatchState | None:
     state, stale = await w.read(load)
     if stale:
         await w.write_quiet(lambda s: watchlist.visit(s, uid, title))
+    w.watch_cache.put(key, version, state)
     return state
 
 
@@ -221,6 +228,7 @@ async def do_watch(request: Request, title: Title, *, watch: bool, expiry: str) 
             watchlist.unwatch(session, uid, title)
 
     await wiki_of(request).write_quiet(work)
+    wiki_of(request).account_epoch.bump()  # cached watch stars are stale
 
 
 async def watch_post(request: Request, title: Title) -> Response:
@@ -378,10 +386,12 @@ async def revert_form(request: Request, title: Title) -> Response:
         changes=await run_diff(request, proposal.current_text, proposal.text),
         refusal=refused,
         refusal_kind=refusal_kind,
-        notice=ctx.gettext(
-            "Check the changes below, which undo the edit, and save to confirm."
+        notice=(
+            ctx.gettext("Check the changes below, which undo the edit, and save to confirm.")
             if undo is not None
-            else "You are restoring an old revision. Check the changes below and save to confirm."
+            else ctx.gettext(
+                "You are restoring an old revision. Check the changes below and save to confirm."
+            )
         ),
     )
     if proposal.undo is not None:

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
-from wiki.errors import N_, NotFound
+from wiki.errors import N_, NotFound, PermissionDenied
 from wiki.titles import Title
+from wiki.web.base import wiki_of
+from wiki.web.security import CSRF_FIELD
 
 Handler = Callable[[Request, str], Awaitable[Response]]
 
@@ -59,5 +61,20 @@ def all_pages() -> list[SpecialPage]:
 
 
 async def dispatch(request: Request, title: Title) -> Response:
+    """Run the special page. A POST is CSRF-checked here, once, for every special page."""
     page, sub = lookup(title)
+    if request.method == "POST":
+        from wiki.web.editing import read_form
+
+        form = await read_form(request)
+        w = wiki_of(request)
+        ctx = request.state.ctx
+        if not w.sessions.check_csrf(ctx.session_id, str(form.get(CSRF_FIELD, ""))):
+            raise PermissionDenied(
+                N_(
+                    "Your session expired or the form was sent from elsewhere, so nothing was "
+                    "done. Go back, reload the page and try again."
+                )
+            )
+        request.state.form = form
     return await page.handler(request, sub)

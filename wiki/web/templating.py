@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from wiki import diffing, i18n, rights
+from wiki import diffing, i18n, protection, rights
 from wiki.errors import N_, PermissionDenied
 from wiki.logs import Performer
 from wiki.rendering import page_url
@@ -37,6 +37,11 @@ class Ctx:
     user_id: int | None = None
     user_name: str | None = None
     groups: frozenset[str] = frozenset({"*"})
+    account: Any = None  # wiki.users.Account when logged in
+    #: The bell's unread count (logged-in page views only; see wiki.web.talk.inbox_state).
+    unread_notifications: int | None = None
+    #: An anonymous visitor's IP talk page changed: the revision, for "you have new messages".
+    new_messages: int | None = None
 
     @property
     def gettext(self) -> Callable[[str], str]:
@@ -53,7 +58,7 @@ class Ctx:
 
     @property
     def author(self) -> Author:
-        return Author(name=self.actor, user_id=self.user_id)
+        return Author(name=self.actor, user_id=self.user_id, groups=self.groups)
 
     @property
     def performer(self) -> Performer:
@@ -96,20 +101,21 @@ class Templates:
                 languages=i18n.LANGUAGE_NAMES,
                 page_url=page_url,
                 inline=diffing.inline_segments,
+                allowed=protection.allowed,
             )
             env.filters["ts"] = _ts_filter(lang)
             env.filters["num"] = lambda n, _lang=lang: i18n.format_number(n, _lang)
             self.envs[lang] = env
 
-    def render(self, ctx: Ctx, name: str, **context: Any) -> str:
+    def render(self, ctx: Ctx, template: str, /, **context: Any) -> str:
         env = self.envs[ctx.lang]
-        return env.get_template(name).render(ctx=ctx, **context)
+        return env.get_template(template).render(ctx=ctx, **context)
 
     def response(
-        self, request: Request, name: str, status_code: int = 200, **context: Any
+        self, request: Request, template: str, /, status_code: int = 200, **context: Any
     ) -> HTMLResponse:
         ctx: Ctx = request.state.ctx
-        body = self.render(ctx, name, request=request, **context)
+        body = self.render(ctx, template, request=request, **context)
         return HTMLResponse(body, status_code=status_code)
 
 
