@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from wiki import visibility
+from wiki import scoring, visibility
 from wiki.models import Page, Revision
 from wiki.titles import Title
 
@@ -36,6 +36,13 @@ class Contribution:
     delta: int
     visibility: int
     current: bool  # the page's latest revision
+    #: The edit's vandalism score (None: unscored, or hidden with the text).
+    vandalism_score: float | None = None
+
+    @property
+    def badge(self) -> str | None:
+        """"good", "maybe" or "bad" (wiki.scoring); None without a score."""
+        return scoring.badge_of(self.vandalism_score)
 
     @property
     def is_new(self) -> bool:
@@ -70,8 +77,10 @@ def contributions(
     older_than: int | None = None,
     newer_than: int | None = None,
     limit: int = 50,
+    score: str = "",
 ) -> ContributionsPage:
-    """``name``'s edits newest first, ``limit`` at a time, by keyset on revision id."""
+    """``name``'s edits newest first, ``limit`` at a time, by keyset on revision id;
+    ``score``: only edits whose vandalism score earns that badge (wiki.scoring.BADGES)."""
     limit = max(1, min(limit, MAX_LIMIT))
     parent = aliased(Revision)
     stmt: Any = (
@@ -90,6 +99,7 @@ def contributions(
             Revision.size,
             func.coalesce(parent.size, 0).label("parent_size"),
             Revision.visibility,
+            Revision.vandalism_score,
         )
         .join(Page, Page.id == Revision.page_id)
         .outerjoin(parent, parent.id == Revision.parent_id)
@@ -99,6 +109,10 @@ def contributions(
         stmt = stmt.where(Revision.visibility.op("&")(visibility.USER) == 0)
     if namespace is not None:
         stmt = stmt.where(Page.namespace == namespace)
+    if score:
+        stmt = stmt.where(scoring.badge_condition(Revision.vandalism_score, score))
+        if not can_view_suppressed:  # the score is hidden with the text
+            stmt = stmt.where(Revision.visibility.op("&")(visibility.TEXT) == 0)
     if newer_than is not None:
         stmt = stmt.where(Revision.id > newer_than).order_by(Revision.id.asc())
     else:
@@ -126,6 +140,11 @@ def contributions(
                 delta=r.size - r.parent_size,
                 visibility=r.visibility,
                 current=r.latest_id == r.id,
+                vandalism_score=(
+                    r.vandalism_score
+                    if can_view_suppressed or not r.visibility & visibility.TEXT
+                    else None
+                ),
             ),
             can_view_suppressed,
         )

@@ -4,8 +4,9 @@ Two steps, split by who knows the facts:
 
 * :func:`recorded` is called by ``wiki.revisions.save`` itself for every new revision, whatever
   saved it (the edit form, the API, rollback, talk replies, moves): the recent-changes row with
-  the editor's kind, the bot flag and autopatrol (from ``Author.groups``), automatic tags, and
-  one notification per watcher.
+  the editor's kind, the bot flag and autopatrol (from ``Author.groups``), automatic tags, the
+  vandalism score (wiki.scoring), and one notification per watcher (flagged "likely
+  vandalism" for an edit the score calls bad).
 * :func:`after_save` is called by the routes that save on a person's behalf (the edit form, the
   API, undo, rollback) right after ``save`` in the same write callback: the editor's
   watch-by-default preference and the tags only the request knows (``mw-undo``, ``mw-rollback``).
@@ -18,10 +19,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from wiki import recentchanges, rights, users, watchlist
+from wiki import recentchanges, rights, scoring, users, watchlist
 from wiki.models import Page, RecentChange, Revision, User
 from wiki.settings import Settings
 from wiki.titles import Title
+from wiki.vandalism.model import badge
 
 if TYPE_CHECKING:
     from wiki.revisions import Author, SaveResult
@@ -99,12 +101,14 @@ def recorded(
     recentchanges.add_tags(
         session, rc, rev.id, automatic_tags(parent.text if parent else None, rev.text)
     )
+    scored = scoring.score_revision(session, page, rev, parent, rc)
     watchlist.notify_watchers(
         session,
         Title(page.namespace, page.title),
         revision_id=rev.id,
         actor=author.name,
         actor_id=author.user_id,
+        likely_vandalism=badge(scored.score) == "bad",
     )
     return rc
 

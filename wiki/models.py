@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -149,6 +150,10 @@ class Revision(Base):
     minor: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Hidden parts, a bit field of wiki.visibility: 1 text, 2 summary, 4 author.
     visibility: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The vandalism score in [0, 1] when the edit was saved (wiki.scoring); None: not scored.
+    vandalism_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: The score's reasons as JSON: [{"code", "msgid", "params", "contribution"}, ...].
+    vandalism_reasons: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
 
 class RenderedRevision(Base):
@@ -418,6 +423,8 @@ class RecentChange(Base):
     log_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     log_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
     log_action: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    #: A copy of the revision's vandalism score (None for log rows and unscored edits).
+    vandalism_score: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class ChangeTag(Base):

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from sqlalchemy import Select, and_, delete, exists, false, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from wiki import visibility
+from wiki import scoring, visibility
 from wiki.errors import N_, BadInput
 from wiki.models import (
     ChangeTag,
@@ -113,6 +113,8 @@ class Filters:
     new_only: bool = False
     hide_logs: bool = False
     tag: str = ""
+    #: Only changes whose vandalism score earns this badge: "good", "maybe" or "bad".
+    score: str = ""
     period: str = DEFAULT_PERIOD
     limit: int = DEFAULT_LIMIT
     #: Keyset: only rows with a smaller id (the next, older page).
@@ -141,6 +143,9 @@ class Filters:
         tag = (_last(params, "tag") or "").strip()
         if len(tag) > TAG_MAX:
             raise BadInput(N_("Unknown tag: {tag}."), tag=tag[:TAG_MAX])
+        score = (_last(params, "score") or "").strip()
+        if score and score not in scoring.BADGES:
+            raise BadInput(N_("Unknown score filter: {score}."), score=score[:TAG_MAX])
         older = _int(_last(params, "older_than"), "older_than")
         return cls(
             namespace=namespace,
@@ -151,6 +156,7 @@ class Filters:
             new_only=_flag(params, "newonly", False),
             hide_logs=_flag(params, "hidelogs", False),
             tag=tag,
+            score=score,
             period=period,
             limit=limit,
             older_than=older if older and older > 0 else None,
@@ -175,6 +181,8 @@ class Filters:
                 out.append((name, "1"))
         if f.tag:
             out.append(("tag", f.tag))
+        if f.score:
+            out.append(("score", f.score))
         if f.period != DEFAULT_PERIOD:
             out.append(("period", f.period))
         if f.limit != DEFAULT_LIMIT:
@@ -214,6 +222,13 @@ class Change:
     current: bool = False
     #: Watchlist only: False when the change is newer than the watcher's last visit.
     seen: bool | None = None
+    #: The edit's vandalism score (None: a logged action, an unscored edit, or hidden text).
+    vandalism_score: float | None = None
+
+    @property
+    def badge(self) -> str | None:
+        """"good", "maybe" or "bad" (wiki.scoring); None without a score."""
+        return scoring.badge_of(self.vandalism_score)
 
     @property
     def delta(self) -> int:
@@ -462,6 +477,8 @@ def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
         stmt = stmt.where(rc.kind != LOG)
     if f.tag:
         stmt = stmt.where(rc.id.in_(select(ChangeTag.rc_id).where(ChangeTag.tag == f.tag)))
+    if f.score:
+        stmt = stmt.where(scoring.badge_condition(rc.vandalism_score, f.score))
     return stmt
 
 
@@ -491,6 +508,8 @@ def changes(
         if f.older_than is not None:
             stmt = stmt.where(rc.id < f.older_than)
     stmt = _filtered(stmt, f)
+    if f.score and not can_view_suppressed:  # the score is hidden with the text
+        stmt = stmt.where(rc.visibility.op("&")(visibility.TEXT) == 0)
     if watcher is not None:
         watched_here = and_(
             Watch.user_id == watcher,
@@ -551,6 +570,12 @@ def changes(
             tags=tags.get(r.id, ()),
             current=r.revision_id is not None and r.revision_id == row.latest_id,
             seen=seen,
+            # The score tells about the text: hidden with it.
+            vandalism_score=(
+                r.vandalism_score
+                if can_view_suppressed or not r.visibility & visibility.TEXT
+                else None
+            ),
         )
         out.append(visibility.redact(change, can_view_suppressed))
     older = out[-1].id if more and newer_than is None and out else None

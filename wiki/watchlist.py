@@ -217,9 +217,17 @@ def mark_all_seen(session: Session, user_id: int) -> None:
 
 
 def notify_watchers(
-    session: Session, title: Title, *, revision_id: int, actor: str, actor_id: int | None
+    session: Session,
+    title: Title,
+    *,
+    revision_id: int,
+    actor: str,
+    actor_id: int | None,
+    likely_vandalism: bool = False,
 ) -> int:
-    """One unread "watch" notification per watcher of ``title`` (but not the editor)."""
+    """One unread "watch" notification per watcher of ``title`` (but not the editor); with
+    ``likely_vandalism``, a "vandalism" one as well (the edit's score says "likely
+    vandalism")."""
     stmt = select(Watch.user_id).where(
         Watch.namespace == title.ns,
         Watch.title == title.text,
@@ -231,6 +239,10 @@ def notify_watchers(
     for user_id in session.scalars(stmt).all():
         if notifications.notify_once(
             session, user_id, "watch", title, actor=actor, revision_id=revision_id
+        ):
+            added += 1
+        if likely_vandalism and notifications.notify_once(
+            session, user_id, "vandalism", title, actor=actor, revision_id=revision_id
         ):
             added += 1
     return added

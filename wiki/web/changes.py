@@ -24,7 +24,16 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
-from wiki import contributions, logs, recentchanges, revisions, titles, users, watchlist
+from wiki import (
+    contributions,
+    logs,
+    recentchanges,
+    revisions,
+    scoring,
+    titles,
+    users,
+    watchlist,
+)
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound, RateLimited
 from wiki.recentchanges import Filters
 from wiki.rendering import page_url
@@ -340,6 +349,9 @@ async def contributions_page(request: Request, sub: str) -> Response:
     limit = min(int_param(q.get("limit")) or LIST_LIMIT, contributions.MAX_LIMIT)
     older, newer = int_param(q.get("older_than")), int_param(q.get("newer_than"))
     allowed = can_see_hidden(ctx)
+    score = q.get("score", "").strip()
+    if score and score not in scoring.BADGES:
+        raise BadInput(N_("Unknown score filter: {score}."), score=score[:64])
 
     def load(session: Session) -> tuple[contributions.ContributionsPage, bool]:
         page = contributions.contributions(
@@ -350,13 +362,18 @@ async def contributions_page(request: Request, sub: str) -> Response:
             older_than=older,
             newer_than=newer,
             limit=limit,
+            score=score,
         )
         known = users.is_ip(name) or users.get_by_name(session, name) is not None
         return page, known
 
     result, known = await wiki_of(request).read(load)
     base = f"Contributions/{name.replace(' ', '_')}"
-    keep = {"namespace": namespace, "limit": limit if limit != LIST_LIMIT else None}
+    keep = {
+        "namespace": namespace,
+        "limit": limit if limit != LIST_LIMIT else None,
+        "score": score or None,
+    }
     return _page(
         request,
         "special_contributions.html",
@@ -365,6 +382,7 @@ async def contributions_page(request: Request, sub: str) -> Response:
         is_ip=users.is_ip(name),
         result=result,
         namespace=namespace,
+        score=score,
         namespaces=[(ns, n) for ns, n in titles.NAMESPACES.items() if ns >= 0],
         older_url=special_url(base, older_than=result.older, **keep) if result.older else None,
         newer_url=special_url(base, newer_than=result.newer, **keep) if result.newer else None,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from wiki import links, protection, rendering, revisions, titles, visibility
+from wiki import links, protection, rendering, revisions, scoring, titles, visibility
 from wiki.errors import N_, BadInput, NotFound
 from wiki.models import Page
 from wiki.rendering import page_url
@@ -352,6 +352,8 @@ class DiffPair:
     prev_of_old: int | None
     next_of_new: int | None
     latest_id: int | None
+    #: The new revision's vandalism score (None: unscored, or hidden with the text).
+    score: scoring.StoredScore | None = None
 
 
 def load_diff_pair(session: Session, diff: str, oldid: int | None) -> DiffPair:
@@ -398,6 +400,7 @@ def load_diff_pair(session: Session, diff: str, oldid: int | None) -> DiffPair:
         prev_of_old=prev_of_old,
         next_of_new=next_of_new,
         latest_id=page.latest_id,
+        score=scoring.stored(new_rev),
     )
 
 
@@ -409,6 +412,9 @@ async def diff_view(request: Request) -> Response:
         raise BadInput(N_("oldid must be a revision number."))
     pair = await w.read(lambda s: load_diff_pair(s, q.get("diff", ""), oldid))
     pair, tools = await patrol.diff_tools(request, pair)  # hidden parts, patrol, rollback
+    ctx: Ctx = request.state.ctx
+    # The score tells about the text: hidden with it.
+    score = None if tools.hidden_text else pair.score
     result = await run_diff(request, pair.old_text, pair.new_text)
     mode = "inline" if q.get("diffmode") == "inline" else "side"
     response = w.templates.response(
@@ -421,5 +427,7 @@ async def diff_view(request: Request) -> Response:
         tools=tools,
         watch_state=tools.watch,
         csrf_field=CSRF_FIELD,
+        score=score,
+        score_reasons=[r.message(ctx.gettext) for r in score.reasons] if score else [],
     )
     return finish(request, response)
