@@ -362,3 +362,17 @@ def test_admin_may_move_without_leaving_a_redirect(client: TestClient, db: Datab
     assert status == 200 and "No redirect was left" in html
     assert client.get("/wiki/Typo_nmae").status_code == 404
     assert client.get("/wiki/Typo_name").status_code == 200
+
+
+def test_new_pages_can_show_only_unpatrolled_creations(client: TestClient, db: Database) -> None:
+
+    ip = TestClient(client.app, base_url="http://testserver", client=("198.51.100.7", 4000))
+    edit(ip, "Dibuat_IP", "oleh IP")  # an IP's creation stays unpatrolled
+    patroller = TestClient(client.app, base_url="http://testserver", follow_redirects=False)
+    make_user(db, "Petugas", groups=("patroller",))
+    login(patroller, "Petugas")
+    edit(patroller, "Dibuat_petugas", "autopatrolled")
+    everything = client.get("/wiki/Special:NewPages").text
+    assert "Dibuat IP" in everything and "Dibuat petugas" in everything
+    risky = client.get("/wiki/Special:NewPages?hidepatrolled=1").text
+    assert "Dibuat IP" in risky and "Dibuat petugas" not in risky

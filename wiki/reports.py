@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import exists, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from wiki.models import Link, LinkTarget, Page, Revision, User, utcnow
+from wiki.models import Link, LinkTarget, Page, RecentChange, Revision, User, utcnow
 from wiki.titles import NS_MAIN, Title
 
 ACTIVE_DAYS = 30
@@ -112,16 +112,27 @@ def new_pages(
     namespace: int | None = NS_MAIN,
     *,
     hide_redirects: bool = True,
+    unpatrolled_only: bool = False,
     before: int | None = None,
     limit: int = 50,
 ) -> NewPages:
-    """The newest pages first, with who created them and the first edit summary."""
+    """The newest pages first, with who created them and the first edit summary.
+
+    ``unpatrolled_only`` keeps pages whose creation is still unpatrolled in recent changes."""
     limit = _limit(limit)
     stmt = select(*_COLUMNS, Page.created_at)
     if namespace is not None:
         stmt = stmt.where(Page.namespace == namespace)
     if hide_redirects:
         stmt = stmt.where(Page.is_redirect.is_(False))
+    if unpatrolled_only:
+        stmt = stmt.where(
+            Page.id.in_(
+                select(RecentChange.page_id).where(
+                    RecentChange.kind == "new", RecentChange.patrolled == 0
+                )
+            )
+        )
     if before is not None:
         stmt = stmt.where(Page.id < before)
     rows = session.execute(stmt.order_by(Page.id.desc()).limit(limit + 1)).all()

@@ -210,10 +210,18 @@ async def random_page(request: Request, sub: str) -> Response:
 async def new_pages(request: Request, sub: str) -> Response:
     ns = _namespace(request)
     hide = _flag(request, "hideredirs", True)
+    unpatrolled = _flag(request, "hidepatrolled", False)
     before = int_param(request.query_params.get("offset"))
     limit = _limit(request, 50)
     batch = await wiki_of(request).read(
-        lambda s: reports.new_pages(s, ns, hide_redirects=hide, before=before, limit=limit)
+        lambda s: reports.new_pages(
+            s,
+            ns,
+            hide_redirects=hide,
+            unpatrolled_only=unpatrolled,
+            before=before,
+            limit=limit,
+        )
     )
     return _page(
         request,
@@ -223,12 +231,14 @@ async def new_pages(request: Request, sub: str) -> Response:
         namespace=ns,
         namespaces=_namespaces(),
         hide=hide,
+        unpatrolled=unpatrolled,
         next_url=batch.next
         and _url(
             "NewPages",
             offset=batch.next,
             namespace="all" if ns is None else ns,
             hideredirs=0 if not hide else None,
+            hidepatrolled=1 if unpatrolled else None,
             limit=limit,
         ),
     )
