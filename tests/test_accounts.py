@@ -233,3 +233,19 @@ def test_cli_create_user_with_role(
         assert user is not None and users.explicit_groups(s, user.id) == {"admin"}
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert cli.main(["create-user", "Kedua"]) == 2
+
+
+def test_times_show_in_the_readers_time_zone(client: TestClient, db: Database) -> None:
+    make_user(db, "Jakarta")
+    login(client, "Jakarta")
+    edit(client, "Waktu", "teks")
+    hist = client.get("/wiki/Waktu?action=history").text
+    utc_time = re.search(r'class="date"[^>]*>([^<]+)<', hist)
+    assert utc_time
+    client.post(
+        "/wiki/Special:Preferences",
+        data={"wpEditToken": token_of(client), "timezone": "Asia/Jakarta", "diff_mode": "side"},
+    )
+    hist = client.get("/wiki/Waktu?action=history").text
+    local_time = re.search(r'class="date"[^>]*>([^<]+)<', hist)
+    assert local_time and local_time.group(1) != utc_time.group(1)  # UTC+7

@@ -6,9 +6,10 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import cache, lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.dates import format_datetime
@@ -74,9 +75,20 @@ def _parse_accept_language(header: str) -> Iterable[str]:
     return [lang for _, _, lang in sorted(weighted)]
 
 
-def format_timestamp(dt: datetime, lang: str, fmt: str = "medium") -> str:
-    """A UTC timestamp in the locale's format (time zone preferences come with accounts)."""
-    return format_datetime(dt, format=fmt, locale=_locale(lang), tzinfo=UTC)
+def format_timestamp(dt: datetime, lang: str, fmt: str = "medium", tz: str = "UTC") -> str:
+    """A timestamp in the locale's format, in the reader's time zone (UTC by default)."""
+    return format_datetime(dt, format=fmt, locale=_locale(lang), tzinfo=_zone(tz))
+
+
+@cache
+def _zone(name: str) -> tzinfo:
+    """An IANA time zone by name; UTC for unknown names (preferences validate them)."""
+    if name == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
 
 
 @lru_cache(maxsize=8192)  # listings format the same sizes and deltas over and over

@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -119,8 +120,12 @@ class Templates:
         return HTMLResponse(body, status_code=status_code)
 
 
-def _ts_filter(lang: str) -> Callable[[datetime, str], str]:
-    def fmt(dt: datetime, style: str = "medium") -> str:
-        return i18n.format_timestamp(dt, lang, style)
+def _ts_filter(lang: str) -> Callable[..., str]:
+    @pass_context
+    def fmt(context: Context, dt: datetime, style: str = "medium") -> str:
+        ctx = context.get("ctx")
+        account = getattr(ctx, "account", None)
+        tz = account.timezone if account is not None else "UTC"
+        return i18n.format_timestamp(dt, lang, style, tz)
 
     return fmt
