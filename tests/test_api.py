@@ -18,7 +18,7 @@ API = "/w/rest.php/v1"
 TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 PAGE_KEYS = {"id", "key", "title", "latest", "content_model", "license", "source"}
 HISTORY_KEYS = {"id", "timestamp", "minor", "size", "delta", "comment", "user"}
-REVISION_KEYS = HISTORY_KEYS | {"page", "content_model", "source"}
+REVISION_KEYS = HISTORY_KEYS | {"page", "content_model", "source", "vandalism"}
 ERROR_KEYS = {"httpCode", "httpReason", "message"}
 
 
@@ -181,6 +181,8 @@ def test_get_revision_and_bare(client: TestClient) -> None:
     assert r.status_code == 200 and r.headers["etag"] == f'"{rid}"'
     data = r.json()
     assert data.keys() == REVISION_KEYS
+    vandalism = data.pop("vandalism")  # wiki.scoring; tested in tests/test_scoring.py
+    assert set(vandalism) == {"score", "badge", "reasons"} and 0 <= vandalism["score"] <= 1
     assert data == {
         "id": rid,
         "page": {"id": made["id"], "key": "Revisi", "title": "Revisi"},
@@ -194,7 +196,7 @@ def test_get_revision_and_bare(client: TestClient) -> None:
         "source": "satu dua",
     }
     bare = client.get(f"{API}/revision/{rid}/bare").json()
-    assert bare == {k: v for k, v in data.items() if k != "source"}
+    assert bare == {k: v for k, v in data.items() if k != "source"} | {"vandalism": vandalism}
 
 
 def _highlighted(entry: dict[str, Any]) -> list[tuple[int, str]]:

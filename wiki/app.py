@@ -20,6 +20,7 @@ from wiki.errors import WikiError
 from wiki.ratelimit import RateLimiter
 from wiki.settings import Settings
 from wiki.web import (  # noqa: F401 (they register special pages)
+    abuse,
     accounts,
     api,
     changes,

@@ -41,7 +41,7 @@ class Contribution:
 
     @property
     def badge(self) -> str | None:
-        """"good", "maybe" or "bad" (wiki.scoring); None without a score."""
+        """ "good", "maybe" or "bad" (wiki.scoring); None without a score."""
         return scoring.badge_of(self.vandalism_score)
 
     @property

@@ -227,7 +227,7 @@ class Change:
 
     @property
     def badge(self) -> str | None:
-        """"good", "maybe" or "bad" (wiki.scoring); None without a score."""
+        """ "good", "maybe" or "bad" (wiki.scoring); None without a score."""
         return scoring.badge_of(self.vandalism_score)
 
     @property

@@ -35,7 +35,20 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from wiki import diffing, edits, i18n, permissions, rendering, revisions, talk, titles, visibility
+from wiki import (
+    abuse,
+    autorevert,
+    diffing,
+    edits,
+    i18n,
+    permissions,
+    rendering,
+    revisions,
+    scoring,
+    talk,
+    titles,
+    visibility,
+)
 from wiki.errors import (
     N_,
     BadInput,
@@ -330,8 +343,13 @@ async def get_revision(request: Request) -> Response:
         page = session.get(Page, info.page_id)
         assert page is not None
         data = _revision_json(visibility.redact(info, allowed), page)
-        if with_source and (allowed or not info.text_hidden):
-            data["source"] = revisions.get_revision(session, rev_id).text
+        text_shown = allowed or not info.text_hidden
+        rev = revisions.get_revision(session, rev_id)
+        if with_source and text_shown:
+            data["source"] = rev.text
+        # The score tells about the text: hidden (null) with it.
+        stored = scoring.stored(rev) if text_shown else None
+        data["vandalism"] = stored.as_json() if stored is not None else None
         return data, info.visibility
 
     data, vis = await wiki_of(request).read(load)
@@ -376,6 +394,12 @@ async def compare(request: Request) -> Response:
 # --- writing -----------------------------------------------------------------------------------
 
 
+class AbuseWarning(PermissionDenied):
+    """An abuse rule warns about this edit; sending its id in ``abuse_acknowledged`` saves."""
+
+    status = 409
+
+
 async def _save(
     request: Request, title: Title, body: dict[str, Any], *, base_id: int | None, create: bool
 ) -> Response:
@@ -393,6 +417,36 @@ async def _save(
             N_("You have done this too often. Try again in {seconds} seconds."), retry_after=wait
         )
     editor = editor_of(ctx)
+    raw_ack = body.get("abuse_acknowledged", [])
+    acknowledged = frozenset(
+        i for i in (raw_ack if isinstance(raw_ack, list) else []) if isinstance(i, int)
+    )
+    screened = await w.read(  # abuse rules (wiki.abuse), before anything is written
+        lambda s: abuse.screen(
+            s, title, source, summary=comment, author=ctx.author, acknowledged=acknowledged
+        )
+    )
+    if screened.hits:  # logged in their own transaction: a refused edit is logged too
+        await w.write_quiet(lambda s: abuse.record(s, screened))
+    if screened.throttled:
+        raise RateLimited(  # an abuse rule's throttle: its window is an hour
+            N_("You have done this too often. Try again in {seconds} seconds."),
+            retry_after=int(abuse.THROTTLE_WINDOW.total_seconds()),
+        )
+    if screened.refusal is not None:
+        raise PermissionDenied(
+            N_("This edit was stopped by a rule of this wiki: {message}"),
+            message=screened.refusal,
+        )
+    if screened.warnings:
+        raise AbuseWarning(
+            N_(
+                "Warning from a rule of this wiki: {message} To save anyway, send the rule "
+                "ids {rules} in abuse_acknowledged."
+            ),
+            message=" ".join(screened.warnings.values()),
+            rules=",".join(str(i) for i in sorted(screened.warnings)),
+        )
 
     def work(session: Session) -> tuple[dict[str, Any], bool]:
         exists = revisions.get_page(session, title) is not None
@@ -413,7 +467,17 @@ async def _save(
                 create_only=create,
                 merge=base_id is not None,  # a stale latest is merged three-way, as MediaWiki does
             )
-            edits.after_save(session, result, ctx.author)  # the editor's watch-by-default
+            edits.after_save(  # the editor's watch-by-default, abuse rules' tags
+                session, result, ctx.author, tags=screened.tags
+            )
+            if w.settings.auto_revert:  # off by default (wiki.autorevert)
+                autorevert.maybe_revert(
+                    session,
+                    result,
+                    ctx.author,
+                    max_bytes=w.settings.max_page_bytes,
+                    gettext=i18n.translations(w.settings.language).gettext,
+                )
         except EditConflict as exc:
             if base_id is not None or exc.latest_id is None:
                 raise

@@ -13,7 +13,19 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from wiki import diffing, drafts, edits, permissions, rendering, revisions, sections, talk
+from wiki import (
+    abuse,
+    autorevert,
+    diffing,
+    drafts,
+    edits,
+    i18n,
+    permissions,
+    rendering,
+    revisions,
+    sections,
+    talk,
+)
 from wiki.errors import N_, BadInput, EditConflict, PermissionDenied, TooLarge, WikiError
 from wiki.rendering import page_url
 from wiki.titles import Title
@@ -196,6 +208,11 @@ async def submit(request: Request, title: Title) -> Response:
     undid = int_param(form.get("wpUndidRevision"))  # an undo confirmed through this form
     if undid is not None:
         state.extra["wpUndidRevision"] = str(undid)
+    ack = ",".join(
+        str(i) for i in sorted(abuse.parse_acknowledged(str(form.get("wpAbuseAck", ""))))
+    )
+    if ack:  # abuse-rule warnings the editor has seen (wiki.abuse)
+        state.extra["wpAbuseAck"] = ack
     if not w.sessions.check_csrf(ctx.session_id, str(form.get(CSRF_FIELD, ""))):
         ensure_session(request)
         state.error = ctx.gettext(
@@ -242,6 +259,22 @@ async def _save(request: Request, title: Title, state: EditState) -> Response:
         response.headers["Retry-After"] = str(wait)
         return response
     editor = editor_of(ctx)
+    acknowledged = abuse.parse_acknowledged(state.extra.get("wpAbuseAck", ""))
+    screened = await w.read(  # abuse rules (wiki.abuse), before anything is written
+        lambda s: abuse.screen(
+            s,
+            title,
+            state.text,
+            summary=state.summary,
+            author=author,
+            section=state.section,
+            acknowledged=acknowledged,
+        )
+    )
+    if screened.hits:  # logged in their own transaction: a refused edit is logged too
+        await w.write_quiet(lambda s: abuse.record(s, screened))
+    if screened.blocked:
+        return await _abuse_refusal(request, title, state, screened)
 
     def work(session: Session) -> revisions.SaveResult:
         page = revisions.get_page(session, title)
@@ -266,7 +299,16 @@ async def _save(request: Request, title: Title, state: EditState) -> Response:
             max_bytes=w.settings.max_page_bytes,
         )
         tags = [edits.TAG_UNDO] if state.extra.get("wpUndidRevision") else []
+        tags += screened.tags
         edits.after_save(session, result, author, tags=tags)  # watch by default, tags
+        if w.settings.auto_revert:  # off by default (wiki.autorevert)
+            autorevert.maybe_revert(
+                session,
+                result,
+                author,
+                max_bytes=w.settings.max_page_bytes,
+                gettext=i18n.translations(w.settings.language).gettext,
+            )
         if owner:
             drafts.discard(session, owner, title)
         return result
@@ -288,6 +330,28 @@ async def _save(request: Request, title: Title, state: EditState) -> Response:
     if result.merged and not result.noop:
         return RedirectResponse(page_url(title, merged=result.revision.id), status_code=303)
     return RedirectResponse(page_url(title), status_code=303)
+
+
+async def _abuse_refusal(
+    request: Request, title: Title, state: EditState, screened: abuse.Outcome
+) -> Response:
+    """An abuse rule stopped the save: refused (403), throttled (429) or warned (the form
+    again, with the warnings acknowledged in a hidden field so that saving again publishes).
+    The text is kept in the form and as a draft."""
+    ctx: Ctx = request.state.ctx
+    if screened.refusal is not None:
+        state.error = ctx.gettext(
+            "This edit was stopped by a rule of this wiki: {message} Your text is kept below."
+        ).format(message=screened.refusal)
+        await _keep_draft(request, title, state, "refused")
+        return edit_response(request, title, state, 429 if screened.throttled else 403)
+    seen = abuse.parse_acknowledged(state.extra.get("wpAbuseAck", "")) | set(screened.warnings)
+    state.extra["wpAbuseAck"] = ",".join(str(i) for i in sorted(seen))
+    state.error = ctx.gettext(
+        "Warning from a rule of this wiki: {message} If you are sure, save again."
+    ).format(message=" ".join(screened.warnings.values()))
+    await _keep_draft(request, title, state, "refused")
+    return edit_response(request, title, state, 200)
 
 
 async def _conflict(

@@ -101,6 +101,27 @@ SCHEMAS: dict[str, Any] = {
         comment=STR,
         delta=INT,
         user=_ref("User"),
+        vandalism={
+            "oneOf": [
+                _obj(
+                    ["score", "badge", "reasons"],
+                    score={"type": "number", "minimum": 0, "maximum": 1},
+                    badge={"enum": ["good", "maybe", "bad"]},
+                    reasons={
+                        "type": "array",
+                        "items": _obj(
+                            ["code", "message", "params"],
+                            code=STR,
+                            message={**STR, "description": "In English"},
+                            params={"type": "object", "additionalProperties": INT},
+                        ),
+                    },
+                ),
+                {"type": "null"},
+            ],
+            "description": "The edit's vandalism score, badge and reasons; null when the text "
+            "is hidden or the edit was saved before scoring",
+        },
     ),
     "Revision": {
         "allOf": [
