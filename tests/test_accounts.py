@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import re
 from pathlib import Path
@@ -249,3 +251,55 @@ def test_times_show_in_the_readers_time_zone(client: TestClient, db: Database) -
     hist = client.get("/wiki/Waktu?action=history").text
     local_time = re.search(r'class="date"[^>]*>([^<]+)<', hist)
     assert local_time and local_time.group(1) != utc_time.group(1)  # UTC+7
+
+
+def test_password_reset_answers_the_same_and_works_once(
+    client: TestClient, db: Database, settings: object
+) -> None:
+    from pathlib import Path
+
+    make_user(db, "Lupa")
+    with db.write() as s:
+        user = users.get_by_name(s, "Lupa")
+        assert user is not None
+        user.email = "lupa@example.org"
+    outbox = Path(getattr(settings, "data_dir")) / "outbox"  # noqa: B009
+    answers = []
+    for wanted in ("Lupa", "Nobody at all", "nobody@example.org"):
+        r = client.post(
+            "/wiki/Special:PasswordReset",
+            data={"wpEditToken": token_of(client, "/wiki/Special:PasswordReset"), "wpName": wanted},
+        )
+        assert r.status_code == 200
+        answers.append(re.sub(r'value="[^"]+"', "", r.text))
+    assert answers[0] == answers[1] == answers[2]
+    mails = list(outbox.glob("*.eml"))
+    assert len(mails) == 1
+    message = email.message_from_bytes(mails[0].read_bytes(), policy=email.policy.default)
+    body = message.get_body()
+    assert body is not None
+    link = re.search(r"token=([A-Za-z0-9_\-]+)", body.get_content())
+    assert link
+    new_password = "kata sandi baru yang panjang"
+    r = client.post(
+        "/wiki/Special:ResetPassword",
+        data={
+            "wpEditToken": token_of(client, "/wiki/Special:PasswordReset"),
+            "token": link.group(1),
+            "wpPassword": new_password,
+            "wpRetype": new_password,
+        },
+    )
+    assert r.status_code == 303
+    fresh = TestClient(client.app, base_url="http://testserver", follow_redirects=False)
+    login(fresh, "Lupa", new_password)
+    again = client.post(
+        "/wiki/Special:ResetPassword",
+        data={
+            "wpEditToken": token_of(client, "/wiki/Special:PasswordReset"),
+            "token": link.group(1),
+            "wpPassword": "another long password",
+            "wpRetype": "another long password",
+        },
+    )
+    assert again.status_code == 400  # a token works once

@@ -21,6 +21,8 @@ ROUTES: list[tuple[str, str, dict[str, str]]] = [
     ("POST", "/wiki/Special:Unblock", {"target": "Victim"}),
     ("POST", "/wiki/Special:Logout", {}),
     ("POST", "/wiki/Special:CreateAccount", {"wpName": "Sneaky", "wpPassword": "x" * 12}),
+    ("POST", "/wiki/Special:PasswordReset", {"wpName": "Victim"}),
+    ("POST", "/wiki/Special:ResetPassword", {"token": "x", "wpPassword": "y" * 12}),
     ("PUT", "/w/rest.php/v1/page/Target", {"source": "api vandal", "comment": "x"}),
     ("POST", "/w/rest.php/v1/page", {"title": "Api_new", "source": "api vandal"}),
 ]

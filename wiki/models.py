@@ -532,3 +532,66 @@ class IpNewTalk(Base):
     ip: Mapped[str] = mapped_column(String(64), primary_key=True)
     revision_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AbuseRule(Base):
+    """An admin's rule over edits before they are saved (Special:AbuseFilter, wiki.abuse).
+
+    Every condition that is set must hold: the pattern occurs in the added text, the size
+    change is at most ``max_delta``, at least ``min_removed`` bytes were removed, the page is in
+    one of ``namespaces``, the editor is anonymous or not autoconfirmed, the score is at least
+    ``min_score``. ``actions`` is a comma-separated subset of log, tag, warn, disallow, throttle.
+    """
+
+    __tablename__ = "abuse_rule"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    pattern: Mapped[str] = mapped_column(Text, default="")
+    max_delta: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    min_removed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: Comma-separated namespace numbers; "" = all.
+    namespaces: Mapped[str] = mapped_column(String(255), default="")
+    new_users_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    min_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    actions: Mapped[str] = mapped_column(String(64), default="log")
+    #: Throttle: hits per user per hour before further matching edits are refused.
+    throttle_count: Mapped[int] = mapped_column(Integer, default=3)
+    message: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AbuseHit(Base):
+    """One rule matching one edit attempt (Special:AbuseLog); ``action`` is what was done."""
+
+    __tablename__ = "abuse_hit"
+    __table_args__ = (
+        Index("ix_abuse_hit_rule_user", "rule_id", "user_text", "timestamp"),
+        Index("ix_abuse_hit_timestamp", "timestamp"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: The account name, or the IP address.
+    user_text: Mapped[str] = mapped_column(String(255))
+    namespace: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(255))
+    #: log, tag, warn, disallow, throttle, or cutoff (the time budget ran out first).
+    action: Mapped[str] = mapped_column(String(16))
+    timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: JSON: the added text (an excerpt), size change, removed bytes, score, summary.
+    details: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class PasswordReset(Base):
+    """A one-time password reset token (only its hash is stored), valid for an hour."""
+
+    __tablename__ = "password_reset"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", name="fk_password_reset_user_id", ondelete="CASCADE")
+    )
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

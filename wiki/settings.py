@@ -89,6 +89,14 @@ class Settings:
             "peer address is the client."
         ),
     )
+    auto_revert: bool = field(
+        default=False,
+        metadata=_help(
+            "Revert likely vandalism automatically: edits scored above the model's <1 % "
+            "false-positive threshold, by editors who are not autoconfirmed, at most once per "
+            "page per editor per day; logged and explained on the editor's talk page."
+        ),
+    )
     autoconfirm_days: int = field(
         default=4, metadata=_help("Account age in days before a user is autoconfirmed.")
     )
@@ -112,6 +120,17 @@ class Settings:
             "IP), `newbie` (not autoconfirmed), `user`. Users with the noratelimit right are "
             "exempt."
         ),
+    )
+
+    smtp_url: str = field(
+        default="",
+        metadata=_help(
+            "Mail server for password resets (`smtp://user:pass@host:587`, `smtps://…`, "
+            "`smtp+starttls://…`). Empty: messages are written to `<data dir>/outbox/`."
+        ),
+    )
+    mail_from: str = field(
+        default="wiki@localhost", metadata=_help("Sender address of the wiki's e-mail.")
     )
 
     @classmethod

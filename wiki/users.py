@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from wiki import logs, rights, titles
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound
-from wiki.models import SessionRow, User, UserGroup, utcnow
+from wiki.models import PasswordReset, SessionRow, User, UserGroup, utcnow
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
@@ -254,3 +254,46 @@ def session_user(session: Session, sid: str) -> User | None:
     if row is None or row.expires_at <= utcnow():
         return None
     return session.get(User, row.user_id)
+
+
+# --- password reset ----------------------------------------------------------------------------
+
+RESET_HOURS = 1
+
+
+def start_reset(session: Session, name_or_email: str) -> tuple[User, str] | None:
+    """A reset token for the account with this name or e-mail, or None when there is none
+    (or it has no e-mail address). Callers answer the same either way."""
+    raw = name_or_email.strip()
+    user: User | None = None
+    if "@" in raw:
+        user = session.scalar(select(User).where(User.email == raw, User.email != ""))
+    else:
+        try:
+            user = get_by_name(session, normalize_name(raw))
+        except BadInput:
+            user = None
+    if user is None or not user.email:
+        return None
+    token = secrets.token_urlsafe(32)
+    session.add(
+        PasswordReset(
+            token_hash=_hash_sid(token),
+            user_id=user.id,
+            expires_at=utcnow() + timedelta(hours=RESET_HOURS),
+        )
+    )
+    return user, token
+
+
+def finish_reset(session: Session, token: str, password: str) -> User:
+    """Set a new password with a valid token; the token and every login session end."""
+    row = session.get(PasswordReset, _hash_sid(token))
+    if row is None or row.expires_at <= utcnow():
+        raise BadInput(N_("This reset link is not valid any more. Ask for a new one."))
+    user = session.get(User, row.user_id)
+    assert user is not None
+    set_password(session, user, password)
+    session.delete(row)
+    session.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+    return user

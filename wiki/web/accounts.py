@@ -6,11 +6,12 @@ import zoneinfo
 from typing import Any
 
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from wiki import blocks, i18n, rights, titles, users
+from wiki import blocks, i18n, mail, rights, titles, users
 from wiki.errors import N_, BadInput, InvalidTitle, PermissionDenied, RateLimited
 from wiki.models import User
 from wiki.rendering import page_url
@@ -253,3 +254,68 @@ async def user_rights(request: Request, sub: str) -> Response:
         groups=groups,
         assignable=rights.ASSIGNABLE,
     )
+
+
+@special("PasswordReset", "SetelUlangKataSandi", group="users")
+async def password_reset(request: Request, sub: str) -> Response:
+    """Ask for a reset link. The answer is the same whether or not the account exists."""
+    if request.method != "POST":
+        return _page(request, "special_passwordreset.html", sent=False)
+    w = wiki_of(request)
+    ctx: Ctx = request.state.ctx
+    _check_rate(request, "login")
+    wanted = str(_form(request).get("wpName", ""))
+    found = await w.write_quiet(lambda s: _reset_token(s, wanted))
+    if found is not None:
+        email, name, token = found
+        link = f"{request.url.scheme}://{request.url.netloc}" + page_url(
+            "Special:ResetPassword", token=token
+        )
+        body = ctx.gettext(
+            "Someone (hopefully you) asked to reset the password of {name} on {site}. "
+            "To choose a new password, open this link within an hour:\n\n{link}\n\n"
+            "If you did not ask for this, ignore this message."
+        ).format(name=name, site=w.settings.site_name, link=link)
+        settings = w.settings
+        await run_in_threadpool(
+            lambda: mail.send(
+                to=email,
+                subject=ctx.gettext("Password reset"),
+                body=body,
+                sender=settings.mail_from,
+                smtp_url=settings.smtp_url,
+                outbox=settings.data_dir / "outbox",
+            )
+        )
+    return _page(request, "special_passwordreset.html", sent=True)
+
+
+def _reset_token(session: Session, wanted: str) -> tuple[str, str, str] | None:
+    started = users.start_reset(session, wanted)
+    if started is None:
+        return None
+    user, token = started
+    return user.email, user.name, token
+
+
+@special("ResetPassword", listed=False, group="users")
+async def reset_password(request: Request, sub: str) -> Response:
+    """Choose a new password with a reset link's token; every other session ends."""
+    token = request.query_params.get("token", "")
+    if request.method != "POST":
+        return _page(request, "special_resetpassword.html", token=token, error=None)
+    w = wiki_of(request)
+    ctx: Ctx = request.state.ctx
+    form = _form(request)
+    token = str(form.get("token", ""))
+    password = str(form.get("wpPassword", ""))
+    if password != str(form.get("wpRetype", "")):
+        error = ctx.gettext("The passwords you entered do not match.")
+        return _page(request, "special_resetpassword.html", 400, token=token, error=error)
+    try:
+        user_id = await w.write_quiet(lambda s: users.finish_reset(s, token, password).id)
+    except BadInput as exc:
+        error = exc.translated(ctx.gettext)
+        return _page(request, "special_resetpassword.html", 400, token=token, error=error)
+    w.account_epoch.bump()
+    return await _login_response(request, user_id, None)
