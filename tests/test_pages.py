@@ -281,3 +281,22 @@ def test_titles_needing_percent_encoding_do_not_redirect_forever(client: TestCli
     r = client.get("/wiki/%C3%BCn%C3%AFc%C3%B6de (kebijakan)")
     assert r.status_code == 301
     assert r.headers["location"] == "/wiki/%C3%9Cn%C3%AFc%C3%B6de_(kebijakan)"
+
+
+def test_a_logged_in_readers_cached_page_follows_edits_and_watches(
+    client: TestClient, db: object
+) -> None:
+    from tests.conftest import login, make_user, token_of
+
+    make_user(db, "Pembaca")  # type: ignore[arg-type]
+    edit(client, "Dibaca", "versi pertama")
+    reader = TestClient(client.app, base_url="http://testserver", follow_redirects=False)
+    login(reader, "Pembaca")
+    first = reader.get("/wiki/Dibaca").text
+    assert "versi pertama" in first and 'id="ca-watch" class="watch-star"' in first
+    assert reader.get("/wiki/Dibaca").text == first  # served again
+    edit(client, "Dibaca", "versi kedua")
+    assert "versi kedua" in reader.get("/wiki/Dibaca").text
+    r = reader.post("/wiki/Dibaca?action=watch", data={"wpEditToken": token_of(reader)})
+    assert r.status_code == 303
+    assert 'class="watch-star watched"' in reader.get("/wiki/Dibaca").text

@@ -59,6 +59,7 @@ class Wiki:
     limiter: RateLimiter
     article_cache: LRU[tuple[str, str], Article] = field(init=False)
     page_cache: LRU[tuple[str, str], bytes] = field(init=False)
+    personal_cache: LRU[tuple[int, str, str], bytes] = field(init=False)
     account_cache: LRU[str, tuple[users.Account | None]] = field(init=False)
     watch_cache: LRU[tuple[int, str], watchlist.WatchState] = field(init=False)
     trusted_proxies: frozenset[str] = field(init=False)
@@ -66,6 +67,7 @@ class Wiki:
     def __post_init__(self) -> None:
         self.article_cache = LRU(self.settings.page_cache_size)
         self.page_cache = LRU(self.settings.page_cache_size)
+        self.personal_cache = LRU(self.settings.page_cache_size)
         self.account_cache = LRU(4096)
         self.watch_cache = LRU(8192)
         self.trusted_proxies = frozenset(

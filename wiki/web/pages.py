@@ -194,6 +194,17 @@ async def view(request: Request, title: Title) -> Response:
         body = w.page_cache.get(cache_key, epoch)
         if body is not None:
             return Response(body, media_type="text/html; charset=utf-8")
+    # A logged-in reader's page differs by their name, rights, watch star and bell: it is
+    # reused for them until a save, an account or watch change, or new notifications.
+    personal_key: tuple[int, str, str] | None = None
+    personal_version = 0
+    if ctx.user_id is not None and not request.query_params:
+        personal_key = (ctx.user_id, title.key, ctx.lang)
+        inbox = talk_web.inbox_of(request).version(w)
+        personal_version = hash((epoch, w.account_version(), inbox, ctx.unread_notifications))
+        body = w.personal_cache.get(personal_key, personal_version)
+        if body is not None:
+            return Response(body, media_type="text/html; charset=utf-8")
     article = await _article(request, title, epoch)
     if article is None:
         listing = None
@@ -225,6 +236,8 @@ async def view(request: Request, title: Title) -> Response:
     body = body_text.encode("utf-8")
     if anonymous:
         w.page_cache.put(cache_key, epoch, body)
+    elif personal_key is not None:
+        w.personal_cache.put(personal_key, personal_version, body)
     return finish(request, Response(body, media_type="text/html; charset=utf-8"))
 
 
