@@ -23,10 +23,10 @@ run: $(STAMP)
 	$(BIN)/wiki serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto
 	@if [ -n "$$WIKI_TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL ($$WIKI_TEST_DATABASE_URL) =="; \
-		$(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser"; \
+		$(BIN)/python -m pytest -q -p no:cacheprovider -n auto -m "not browser"; \
 	else \
 		echo "(WIKI_TEST_DATABASE_URL is unset: PostgreSQL pass skipped; .ci/run sets it)"; \
 	fi
