@@ -303,3 +303,41 @@ def test_password_reset_answers_the_same_and_works_once(
         },
     )
     assert again.status_code == 400  # a token works once
+
+
+def test_diff_mode_preference_is_the_default_view(client: TestClient, db: Database) -> None:
+    make_user(db, "Inline")
+    login(client, "Inline")
+    edit(client, "Beda", "satu dua tiga")
+    edit(client, "Beda", "satu dua empat")
+    assert 'class="diff diff-side"' in client.get("/wiki/Beda?diff=cur&oldid=1").text
+    client.post(
+        "/wiki/Special:Preferences",
+        data={"wpEditToken": token_of(client), "diff_mode": "inline", "timezone": "UTC"},
+    )
+    assert 'class="diff diff-inline"' in client.get("/wiki/Beda?diff=cur&oldid=1").text
+    side = client.get("/wiki/Beda?diff=cur&oldid=1&diffmode=side").text
+    assert 'class="diff diff-side"' in side
+
+
+def test_moves_are_rate_limited(settings: object, db: Database) -> None:
+    import dataclasses
+
+    from wiki.app import create_app
+
+    tight = dataclasses.replace(settings, rate_limits="move:user=1/3600")  # type: ignore[type-var]
+    app = create_app(tight)
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as c:
+        make_user(db, "Mover", autoconfirmed=True)
+        login(c, "Mover")
+        edit(c, "Satu", "a")
+        edit(c, "Dua", "b")
+        codes = []
+        for old, new in (("Satu", "Satu baru"), ("Dua", "Dua baru")):
+            r = c.post(
+                f"/wiki/Special:MovePage/{old}",
+                data={"wpEditToken": token_of(c), "wpNewTitle": new, "wpReason": "x"},
+            )
+            codes.append(r.status_code)
+        assert codes[0] in (200, 303) and codes[1] == 429
+    app.state.wiki.db.dispose()

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from wiki import diffing, i18n, markup, permissions, protection, users, watchlist
 from wiki.cache import LRU, Epoch
 from wiki.db import Database
+from wiki.errors import N_, RateLimited
 from wiki.ratelimit import RateLimiter
 from wiki.settings import Settings
 from wiki.titles import Title
@@ -114,6 +115,15 @@ class Wiki:
             if hop not in self.trusted_proxies and users.is_ip(hop):
                 return hop
         return peer
+
+    def check_rate(self, ctx: Ctx, action: str) -> None:
+        """Count ``action`` for this visitor; raise RateLimited (429) when over the limit."""
+        wait = self.rate_limited(ctx, action)
+        if wait is not None:
+            raise RateLimited(
+                N_("You have done this too often. Try again in {seconds} seconds."),
+                retry_after=wait,
+            )
 
     def rate_limited(self, ctx: Ctx, action: str) -> int | None:
         """Count ``action`` for this visitor; seconds to wait when over the limit."""

@@ -582,6 +582,7 @@ async def move_page(request: Request, sub: str) -> Response:
     if not posted:
         return _move_page(request, form)
 
+    w.check_rate(ctx, "move")
     form.reason = str(data.get("wpReason", ""))
     form.move_talk = bool(data.get("wpMovetalk"))
     form.leave_redirect = bool(data.get("wpLeaveRedirect")) or not ctx.can("delete")

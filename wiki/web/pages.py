@@ -429,7 +429,8 @@ async def diff_view(request: Request) -> Response:
     # The score tells about the text: hidden with it.
     score = None if tools.hidden_text else pair.score
     result = await run_diff(request, pair.old_text, pair.new_text)
-    mode = "inline" if q.get("diffmode") == "inline" else "side"
+    preferred = ctx.account.diff_mode if ctx.account is not None else "side"
+    mode = "inline" if q.get("diffmode", preferred) == "inline" else "side"
     response = w.templates.response(
         request,
         "page_diff.html",

@@ -249,6 +249,7 @@ async def do_patrol(
 ) -> patrol.PatrolResult:
     ctx: Ctx = request.state.ctx
     ctx.require("patrol")
+    wiki_of(request).check_rate(ctx, "patrol")
     performer = ctx.performer
 
     def work(session: Session) -> patrol.PatrolResult:
