@@ -424,7 +424,7 @@ def _verified_equal(
 
 
 class _Timeout(Exception):
-    pass
+    """The fine diff ran past its deadline: fall back to the coarse one."""
 
 
 def _remove_row(text: str, no: int) -> Row:

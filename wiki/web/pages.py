@@ -394,10 +394,8 @@ def load_diff_pair(session: Session, diff: str, oldid: int | None) -> DiffPair:
             prev_id, _ = revisions.neighbours(session, new_rev)
             old_rev = revisions.get_revision(session, prev_id) if prev_id else None
         else:
+            # Revisions of two pages may be compared, as MediaWiki allows; older one first.
             old_rev = revisions.get_revision(session, oldid)
-            if old_rev.page_id != new_rev.page_id:
-                # Allowed by MediaWiki too; keep chronological order for readability.
-                pass
             if old_rev.id > new_rev.id:
                 old_rev, new_rev = new_rev, old_rev
     page = session.get(Page, new_rev.page_id)
