@@ -265,7 +265,14 @@ def _anchors(a: str, b: str) -> list[tuple[int, int]]:
         return []
     pos_b = {c: j for j, c in enumerate(b) if c in unique}
     pairs = [(i, pos_b[c]) for i, c in enumerate(a) if c in unique]
-    # Longest increasing subsequence of the j's (patience sorting).
+    return increasing_chain(pairs)
+
+
+def increasing_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of ``pairs`` (sorted by i) whose j's increase too (patience sorting):
+    the anchors two sequences agree on, in order."""
+    if not pairs:
+        return []
     tails: list[int] = []
     tail_at: list[int] = []
     back = [-1] * len(pairs)

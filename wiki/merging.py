@@ -44,11 +44,12 @@ from __future__ import annotations
 
 import re
 import time
-from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
 from diff_match_patch import diff_match_patch
+
+from wiki.diffing import increasing_chain
 
 __all__ = ["Chunk", "Conflict", "MergeResult", "merge3", "tokenize"]
 
@@ -242,26 +243,7 @@ def _anchors(a: str, b: str, mode: int) -> list[tuple[int, int]]:
             if k < len(js):
                 pairs.append((i, js[k]))
                 taken[c] = k + 1
-    # Longest increasing subsequence of the j's (patience sorting).
-    tails: list[int] = []
-    tail_at: list[int] = []
-    back = [-1] * len(pairs)
-    for k, (_, j) in enumerate(pairs):
-        p = bisect_left(tails, j)
-        if p == len(tails):
-            tails.append(j)
-            tail_at.append(k)
-        else:
-            tails[p] = j
-            tail_at[p] = k
-        back[k] = tail_at[p - 1] if p else -1
-    chain: list[tuple[int, int]] = []
-    k = tail_at[-1]
-    while k >= 0:
-        chain.append(pairs[k])
-        k = back[k]
-    chain.reverse()
-    return chain
+    return increasing_chain(pairs)
 
 
 def _hunks(a: str, b: str, deadline: float) -> list[_Hunk]:
