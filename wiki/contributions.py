@@ -22,7 +22,7 @@ MAX_LIMIT = 500
 
 
 @dataclass(frozen=True)
-class Contribution:
+class Contribution(visibility.HiddenParts):
     id: int
     parent_id: int | None
     page_id: int
@@ -47,18 +47,6 @@ class Contribution:
     @property
     def is_new(self) -> bool:
         return self.parent_id is None
-
-    @property
-    def text_hidden(self) -> bool:
-        return bool(self.visibility & visibility.TEXT)
-
-    @property
-    def summary_hidden(self) -> bool:
-        return bool(self.visibility & visibility.SUMMARY)
-
-    @property
-    def user_hidden(self) -> bool:
-        return bool(self.visibility & visibility.USER)
 
 
 @dataclass(frozen=True)

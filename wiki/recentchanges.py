@@ -193,7 +193,7 @@ class Filters:
 
 
 @dataclass(frozen=True)
-class Change:
+class Change(visibility.HiddenParts):
     """One listed change, with hidden parts already blanked for the reader (wiki.visibility)."""
 
     id: int
@@ -245,18 +245,6 @@ class Change:
     @property
     def unpatrolled(self) -> bool:
         return self.kind != LOG and self.patrolled == UNPATROLLED
-
-    @property
-    def text_hidden(self) -> bool:
-        return bool(self.visibility & visibility.TEXT)
-
-    @property
-    def summary_hidden(self) -> bool:
-        return bool(self.visibility & visibility.SUMMARY)
-
-    @property
-    def user_hidden(self) -> bool:
-        return bool(self.visibility & visibility.USER)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ class Author:
 
 
 @dataclass(frozen=True)
-class RevisionInfo:
+class RevisionInfo(visibility.HiddenParts):
     """A revision's metadata with its size change, as history and the API show it."""
 
     id: int
@@ -55,18 +55,6 @@ class RevisionInfo:
     sha1: str
     #: Hidden parts (wiki.visibility bits); views show placeholders for them.
     visibility: int = 0
-
-    @property
-    def text_hidden(self) -> bool:
-        return bool(self.visibility & visibility.TEXT)
-
-    @property
-    def summary_hidden(self) -> bool:
-        return bool(self.visibility & visibility.SUMMARY)
-
-    @property
-    def user_hidden(self) -> bool:
-        return bool(self.visibility & visibility.USER)
 
 
 @dataclass(frozen=True)

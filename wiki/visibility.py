@@ -32,6 +32,24 @@ ALL = TEXT | SUMMARY | USER
 PARTS = {"text": TEXT, "summary": SUMMARY, "user": USER}
 
 
+class HiddenParts:
+    """Mixin for rows that carry a ``visibility`` bit field: which parts are hidden."""
+
+    visibility: int
+
+    @property
+    def text_hidden(self) -> bool:
+        return bool(self.visibility & TEXT)
+
+    @property
+    def summary_hidden(self) -> bool:
+        return bool(self.visibility & SUMMARY)
+
+    @property
+    def user_hidden(self) -> bool:
+        return bool(self.visibility & USER)
+
+
 class Hideable(Protocol):
     """Anything a view shows that carries revision parts (RevisionInfo, a recent change...)."""
 
