@@ -261,7 +261,7 @@ class Corpus:
         """
         from whoosh.lang import stopwords_for_language
 
-        from wiki.indonesian import STOPWORDS
+        from wiki.search.indonesian import STOPWORDS
 
         function_words = set(stopwords_for_language("en")) | STOPWORDS
         rng = random.Random(SEED + 1)

@@ -1,4 +1,4 @@
-"""Benchmark of ``wiki.diffing.diff`` against diff-match-patch character diffs.
+"""Benchmark of ``wiki.text.diffing.diff`` against diff-match-patch character diffs.
 
 Run: ``.venv/bin/python bench/diff_bench.py`` (about half a minute).
 
@@ -9,7 +9,7 @@ runs in the same process:
 
 (a) fast_diff_match_patch (C++) character diff, ``timelimit=0, checklines=False``;
 (b) the same with ``checklines=True`` (diff-match-patch's line-mode speedup);
-(c) ``wiki.diffing.diff``: the whole pipeline (line alignment, pairing, word diffs, rows);
+(c) ``wiki.text.diffing.diff``: the whole pipeline (line alignment, pairing, word diffs, rows);
 (d) the pure-Python diff_match_patch character diff with a 1 s ``Diff_Timeout``.
 
 Goal: (c) <= 2.0 x (a) for the 2 % case. It also times two unrelated ~2 MB texts through
@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import fast_diff_match_patch
 from diff_match_patch import diff_match_patch
 
-from wiki.diffing import diff
+from wiki.text.diffing import diff
 
 SEED = 20240611
 TARGET_BYTES = 500_000

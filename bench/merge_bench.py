@@ -1,4 +1,4 @@
-"""Benchmark of ``wiki.merging.merge3`` on a big page edited concurrently.
+"""Benchmark of ``wiki.text.merging.merge3`` on a big page edited concurrently.
 
 Run: ``.venv/bin/python bench/merge_bench.py`` (well under a minute).
 
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from diff_match_patch import diff_match_patch
 
-from wiki.merging import merge3
+from wiki.text.merging import merge3
 
 SEED = 20240612
 TARGET_BYTES = 500_000

@@ -12,7 +12,7 @@ What it does, in a fresh temp dir (nothing is written to the repository):
    red links to a pool of missing titles with a skewed count, 2 % redirects, one category
    ``Big`` with 10,000 members and 1,000 small categories; the link tables (``link_target``
    with its maintained ``page_id``/``link_count``, ``link``, ``category_link``, ``redirect``)
-   are filled exactly as ``wiki.links`` would fill them (``--verify`` proves it);
+   are filled exactly as ``wiki.navigation.links`` would fill them (``--verify`` proves it);
 3. serves the real app (``create_app`` through starlette's TestClient) with the page caches
    and the search indexer off, so every request runs the queries and the templates;
 4. times each page (``--runs`` requests after 3 warm-up ones) and prints p50/p99, then the
@@ -192,8 +192,9 @@ def generate(path: Path, n_pages: int, seed: int = 7) -> dict[str, int]:
 
 def verify(url: str) -> None:
     """Rebuild the link tables from the texts and compare them with the generated ones."""
-    from wiki import links, rendering
     from wiki.db import Database
+    from wiki.navigation import links
+    from wiki.pages import rendering
 
     db = Database(url)
     try:

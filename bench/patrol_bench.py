@@ -44,12 +44,16 @@ from sqlalchemy import event  # noqa: E402
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 from starlette.testclient import TestClient  # noqa: E402
 
-from wiki import logs, migrations, revisions, titles, users, watchlist  # noqa: E402
+from wiki import migrations  # noqa: E402
+from wiki.accounts import users  # noqa: E402
 from wiki.app import create_app  # noqa: E402
 from wiki.db import make_engine  # noqa: E402
 from wiki.models import Page  # noqa: E402
-from wiki.revisions import Author  # noqa: E402
+from wiki.pages import revisions  # noqa: E402
+from wiki.pages.revisions import Author  # noqa: E402
+from wiki.patrol import logs, watchlist  # noqa: E402
 from wiki.settings import Settings  # noqa: E402
+from wiki.text import titles  # noqa: E402
 
 SEED = 8
 PAGES = 50_000

@@ -38,7 +38,7 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Still argon2id, with the cheapest parameters: hashing cost is not what tests test."""
     from argon2 import PasswordHasher
 
-    from wiki import users
+    from wiki.accounts import users
 
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(users, "_hasher", cheap)
@@ -142,8 +142,9 @@ def make_user(
     """Create an account through the service (autoconfirmed = old enough, enough edits)."""
     from datetime import timedelta
 
-    from wiki import logs, users
+    from wiki.accounts import users
     from wiki.models import utcnow
+    from wiki.patrol import logs
 
     with db.write() as session:
         user = users.create_user(session, name, password)

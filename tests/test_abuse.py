@@ -1,4 +1,4 @@
-"""Abuse rules (wiki.abuse): each action over HTTP, the time budget, Special:AbuseFilter and
+"""Abuse rules (wiki.patrol.abuse): each action over HTTP, the time budget, Special:AbuseFilter and
 Special:AbuseLog, and the disabled seed set."""
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from starlette.testclient import TestClient
 
 from tests.conftest import BASE_RE, TOKEN_RE, edit
 from tests.patrolkit import as_user, browser, post
-from wiki import abuse, migrations
+from wiki import migrations
 from wiki.db import Database, make_engine
 from wiki.models import AbuseHit, AbuseRule, Revision
-from wiki.titles import Title
+from wiki.patrol import abuse
+from wiki.text.titles import Title
 
 IP = "198.51.100.9"
 API = "/w/rest.php/v1"
@@ -226,7 +227,7 @@ def test_migration_seeds_disabled_rules_that_compile(database_url: str) -> None:
         1: abuse._compiled(repeated["pattern"]),
         2: abuse._compiled(links["pattern"]),
     }
-    from wiki.safe_regex import evaluate_all
+    from wiki.text.safe_regex import evaluate_all
 
     text = "wkwkwk HAHAHAAAAAAAAAAAA " + " ".join(f"https://s{i}.example" for i in range(5))
     assert evaluate_all(rule_map, text, 1000) == ([1, 2], [])

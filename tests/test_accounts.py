@@ -13,7 +13,8 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from tests.conftest import PASSWORD, TOKEN_RE, edit, login, make_user, token_of
-from wiki import cli, users
+from wiki import cli
+from wiki.accounts import users
 from wiki.db import Database
 from wiki.errors import BadInput
 from wiki.models import LogEntry, User

@@ -181,7 +181,7 @@ def test_get_revision_and_bare(client: TestClient) -> None:
     assert r.status_code == 200 and r.headers["etag"] == f'"{rid}"'
     data = r.json()
     assert data.keys() == REVISION_KEYS
-    vandalism = data.pop("vandalism")  # wiki.scoring; tested in tests/test_scoring.py
+    vandalism = data.pop("vandalism")  # wiki.patrol.scoring; tested in tests/test_scoring.py
     assert set(vandalism) == {"score", "badge", "reasons"} and 0 <= vandalism["score"] <= 1
     assert data == {
         "id": rid,

@@ -9,9 +9,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import BASE_RE, TOKEN_RE, login, make_user, token_of
-from wiki import blocks, logs, protection, titles
+from wiki.accounts import blocks, protection
 from wiki.db import Database
-from wiki.expiry import parse as parse_expiry
+from wiki.patrol import logs
+from wiki.text import titles
+from wiki.text.expiry import parse as parse_expiry
 
 ROLES = ("anonymous", "new", "autoconfirmed", "patroller", "admin", "blocked", "range-blocked")
 BLOCKED_IP = "testclient"  # starlette's TestClient peer; blocks need real IPs, see fixture

@@ -1,4 +1,4 @@
-"""WIKI_AUTO_REVERT (wiki.autorevert): off by default; when on, only likely vandalism by
+"""WIKI_AUTO_REVERT (wiki.patrol.autorevert): off by default; when on, only likely vandalism by
 editors who are not autoconfirmed, once per page per editor per day, logged and explained."""
 
 from __future__ import annotations

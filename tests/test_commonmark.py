@@ -1,4 +1,4 @@
-"""CommonMark 0.31.2 conformance of the Gotong parser (``wiki.markup.render_commonmark``).
+"""CommonMark 0.31.2 conformance of the Gotong parser (``wiki.text.markup.render_commonmark``).
 
 The spec examples come from ``tests/data/commonmark-0.31.2-spec.json`` (CC BY-SA 4.0, see
 ``tests/data/SOURCES.md``). Every example without raw HTML must render exactly as the spec
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from wiki.markup import render_commonmark
+from wiki.text.markup import render_commonmark
 
 SPEC = Path(__file__).parent / "data" / "commonmark-0.31.2-spec.json"
 EXAMPLES: list[dict[str, Any]] = json.loads(SPEC.read_text(encoding="utf-8"))

@@ -6,9 +6,12 @@ from __future__ import annotations
 from starlette.testclient import TestClient
 
 from tests.patrolkit import Html, as_user, browser, post, save
-from wiki import links, logs, rendering, titles
 from wiki.db import Database
 from wiki.models import ArchivedRevision, LinkTarget, Page, RecentChange, Revision
+from wiki.navigation import links
+from wiki.pages import rendering
+from wiki.patrol import logs
+from wiki.text import titles
 
 
 def _snapshot_matches_rebuild(db: Database) -> None:

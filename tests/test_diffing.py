@@ -1,4 +1,5 @@
-"""Tests of ``wiki.diffing``: line-aligned diffs with word highlights, Skips, JSON, fallback."""
+"""Tests of ``wiki.text.diffing``: line-aligned diffs with word highlights, Skips, JSON,
+fallback."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wiki.diffing import (
+from wiki.text.diffing import (
     DiffResult,
     Row,
     Segment,

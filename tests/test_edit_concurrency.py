@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from tests.server import WikiServer
 from wiki.db import Database
 from wiki.models import Page, Revision
-from wiki.revisions import sha1_of
+from wiki.pages.revisions import sha1_of
 
 pytestmark = pytest.mark.slow
 TOKEN_RE = re.compile(r'name="wpEditToken" value="([^"]+)"')

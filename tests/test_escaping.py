@@ -8,9 +8,9 @@ from urllib.parse import quote
 from starlette.testclient import TestClient
 
 from tests.conftest import edit, login, make_user, token_of
-from wiki import titles
 from wiki.db import Database
-from wiki.rendering import page_url
+from wiki.pages.rendering import page_url
+from wiki.text import titles
 
 PAYLOAD = '"><img src=x onerror=alert(1)>'
 TITLE = "Quote\" 'onmouseover=alert(1) & co"  # < and > are forbidden in titles

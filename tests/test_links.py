@@ -1,4 +1,5 @@
-"""Service tests for the link tables (wiki.links) and the reports read from them: no HTTP."""
+"""Service tests for the link tables (wiki.navigation.links) and the reports read from them: no
+HTTP."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from typing import Any
 
 import pytest
 
-from wiki import categories, links, logs, moves, redirects, rendering, reports, revisions, titles
 from wiki.db import Database
 from wiki.models import Page
-from wiki.titles import NS_CATEGORY, NS_HELP, Title
+from wiki.navigation import categories, links, moves, redirects, reports
+from wiki.pages import rendering, revisions
+from wiki.patrol import logs
+from wiki.text import titles
+from wiki.text.titles import NS_CATEGORY, NS_HELP, Title
 
 MAX = 64 * 1024
 ANON = revisions.Author(name="203.0.113.9")
@@ -294,7 +298,7 @@ def test_rebuild_links_command(
 
 
 def test_rebuild_gives_the_same_tables_after_delete_and_restore(db: Database) -> None:
-    from wiki import deletion
+    from wiki.pages import deletion
 
     save(db, "Sumber", "[[Tujuan]] [[Hilang]] [[Category:Uji]]")
     save(db, "Tujuan", "[[Sumber]]")

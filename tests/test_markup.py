@@ -1,4 +1,4 @@
-"""Unit tests for wiki.markup: wiki links, categories, redirects, headings, toc, extensions."""
+"""Unit tests for wiki.text.markup: wiki links, categories, redirects, headings, toc, extensions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from wiki.markup import (
+from wiki.text.markup import (
     RENDERER_VERSION,
     TOC_LABEL_PLACEHOLDER,
     Heading,

@@ -1,4 +1,4 @@
-"""Three-way merge (``wiki.merging``): contract, diff3 rules, properties, prose cases."""
+"""Three-way merge (``wiki.text.merging``): contract, diff3 rules, properties, prose cases."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from wiki import merging
-from wiki.merging import Chunk, Conflict, MergeResult, _merge, merge3, tokenize
+from wiki.text import merging
+from wiki.text.merging import Chunk, Conflict, MergeResult, _merge, merge3, tokenize
 
 # --- helpers -------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Service tests for moving pages (wiki.moves): no HTTP."""
+"""Service tests for moving pages (wiki.navigation.moves): no HTTP."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Any
 import pytest
 
 from tests.test_links import assert_rebuild_matches, move, save, snap, targets
-from wiki import logs, revisions, titles
 from wiki.db import Database
 from wiki.errors import BadInput, NotFound
+from wiki.pages import revisions
+from wiki.patrol import logs
+from wiki.text import titles
 
 
 def history(db: Database, title: str) -> list[revisions.RevisionInfo]:
@@ -130,7 +132,7 @@ def test_move_into_category_namespace_makes_a_subcategory(db: Database) -> None:
 
 def test_watchers_follow_and_recent_changes_list_the_move(db: Database) -> None:
     from tests.conftest import make_user
-    from wiki import recentchanges, watchlist
+    from wiki.patrol import recentchanges, watchlist
 
     save(db, "Lama", "teks")
     watcher = make_user(db, "Pengamat")

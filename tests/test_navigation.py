@@ -9,8 +9,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import TOKEN_RE, edit, login, make_user
-from wiki import revisions, titles
 from wiki.db import Database
+from wiki.pages import revisions
+from wiki.text import titles
 from wiki.web import navigation, special
 
 ANON = revisions.Author(name="198.51.100.7")

@@ -9,10 +9,13 @@ import httpx
 from starlette.testclient import TestClient
 
 from tests.patrolkit import api_headers, as_user, browser, post, save
-from wiki import blocks, logs, recentchanges, revisions, titles
+from wiki.accounts import blocks
 from wiki.db import Database
-from wiki.expiry import parse as parse_expiry
 from wiki.models import ArchivedRevision, LogEntry, RecentChange, Revision
+from wiki.pages import revisions
+from wiki.patrol import logs, recentchanges
+from wiki.text import titles
+from wiki.text.expiry import parse as parse_expiry
 
 ROLES = ("anonymous", "new", "autoconfirmed", "bot", "blocked patroller", "patroller", "admin")
 
@@ -106,7 +109,7 @@ def test_everyone_without_the_right_is_refused(client: TestClient, db: Database)
     save(browser(app, "203.0.113.5"), "Target", "vandalism", summary="bad")
     save(alice, "Gone", "to be deleted")
     with db.write() as s:
-        from wiki import deletion
+        from wiki.pages import deletion
 
         deletion.delete_page(s, titles.parse("Gone"), performer=logs.Performer("Admin"))
         rc = recentchanges.for_revision(s, 2)

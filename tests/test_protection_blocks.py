@@ -98,7 +98,8 @@ def test_blocked_user_sees_reason_and_expiry_and_may_use_own_talk(
 
 
 def test_ip_block_blocks_account_creation(client: TestClient, db: Database) -> None:
-    from wiki import blocks, logs
+    from wiki.accounts import blocks
+    from wiki.patrol import logs
 
     with db.write() as s:
         blocks.block(

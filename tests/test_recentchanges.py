@@ -13,12 +13,14 @@ from starlette.testclient import TestClient
 
 from tests.conftest import make_user
 from tests.patrolkit import as_user, browser, rc_rows, save
-from wiki import edits, logs, recentchanges, revisions, titles
 from wiki.db import Database
 from wiki.errors import BadInput
 from wiki.models import RecentChange, User, utcnow
-from wiki.recentchanges import Filters
-from wiki.revisions import Author
+from wiki.pages import edits, revisions
+from wiki.pages.revisions import Author
+from wiki.patrol import logs, recentchanges
+from wiki.patrol.recentchanges import Filters
+from wiki.text import titles
 
 MAX = 10_000
 
@@ -186,7 +188,7 @@ def test_watch_by_default_follows_the_preference(db: Database) -> None:
         user.watch_edits = False
         r2 = revisions.save(s, titles.parse("Unwalked"), "y", author=author, max_bytes=MAX)
         edits.after_save(s, r2, author)
-    from wiki import watchlist
+    from wiki.patrol import watchlist
 
     with db.read() as s:
         assert watchlist.state(s, uid, titles.parse("Walked")).watched

@@ -7,11 +7,15 @@ from starlette.testclient import TestClient
 
 from tests.conftest import make_user
 from tests.patrolkit import Html, as_user, browser, post, save
-from wiki import logs, patrol, recentchanges, reverts, revisions, titles, users
+from wiki.accounts import users
 from wiki.db import Database
 from wiki.errors import BadInput
 from wiki.models import ChangeTag, RecentChange
-from wiki.revisions import Author
+from wiki.pages import revisions
+from wiki.pages.revisions import Author
+from wiki.patrol import logs, recentchanges, reverts
+from wiki.patrol import marks as patrol
+from wiki.text import titles
 
 MAX = 100_000
 PAT = Author("Pat", None, frozenset({"*", "user", "autoconfirmed", "patroller"}))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from wiki import revisions, titles
 from wiki.db import Database
 from wiki.errors import BadInput, EditConflict, NotFound, TooLarge
-from wiki.revisions import Author
+from wiki.pages import revisions
+from wiki.pages.revisions import Author
+from wiki.text import titles
 
 MAX = 64 * 1024
 ALICE = Author(name="203.0.113.5")

@@ -1,4 +1,4 @@
-"""Every saved edit is scored (wiki.scoring), and the score shows where patrollers look:
+"""Every saved edit is scored (wiki.patrol.scoring), and the score shows where patrollers look:
 recent changes, the watchlist and contributions (badge and filter), the diff page (reasons in
 words), the REST API (hidden with the text), and watchers' inboxes ("likely vandalism")."""
 
@@ -11,9 +11,9 @@ from starlette.testclient import TestClient
 
 from tests.conftest import edit, make_user
 from tests.patrolkit import as_user, browser, post, rc_rows, save, text_of
-from wiki import scoring
 from wiki.db import Database
 from wiki.models import Notification, Page, RecentChange, Revision, User
+from wiki.patrol import scoring
 
 GOOD = (
     "Jakarta adalah ibu kota Indonesia.[^1]\n\n[^1]: Sumber: BPS https://bps.go.id\n"

@@ -1,7 +1,7 @@
 import pytest
 
-from wiki import sections
 from wiki.errors import BadInput
+from wiki.text import sections
 
 TEXT = """Lead paragraph.
 

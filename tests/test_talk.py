@@ -1,4 +1,5 @@
-"""Talk pages: the service (wiki.talk) with a database, the forms, the API and notifications."""
+"""Talk pages: the service (wiki.talk.posting) with a database, the forms, the API and
+notifications."""
 
 from __future__ import annotations
 
@@ -13,14 +14,16 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from tests.conftest import TOKEN_RE, edit, login, make_user, token_of
-from wiki import notifications, talk, threads, watchlist
 from wiki.cli import SEED_DIR, SEED_PAGES
 from wiki.db import Database
 from wiki.errors import BadInput, EditConflict
 from wiki.models import IpNewTalk, Notification, Revision, TopicSubscription, User
-from wiki.revisions import Author
+from wiki.pages.revisions import Author
+from wiki.patrol import watchlist
 from wiki.settings import Settings
-from wiki.titles import Title, parse
+from wiki.talk import notifications, threads
+from wiki.talk import posting as talk
+from wiki.text.titles import Title, parse
 
 TALK = parse("Talk:Budget 2027")
 MAX = 2 * 1024 * 1024
@@ -44,7 +47,7 @@ def inbox(db: Database, name: str) -> list[tuple[str, str, str]]:
 
 def text_of(db: Database, title: Title = TALK) -> str:
     with db.read() as s:
-        from wiki import revisions
+        from wiki.pages import revisions
 
         page = revisions.get_page(s, title)
         assert page is not None
@@ -99,7 +102,7 @@ def test_reply_to_a_removed_comment_is_refused_with_the_text(
 ) -> None:
     first = start(db)
     with db.write() as s:
-        from wiki import revisions
+        from wiki.pages import revisions
 
         revisions.save(
             s,

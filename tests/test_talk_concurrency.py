@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.server import WikiServer
-from wiki import revisions, threads
 from wiki.db import Database
 from wiki.models import Revision
-from wiki.titles import parse
+from wiki.pages import revisions
+from wiki.talk import threads
+from wiki.text.titles import parse
 
 pytestmark = pytest.mark.slow
 REPLIES = 20

@@ -1,4 +1,5 @@
-"""The talk-page thread format (wiki.threads): parse, comment ids, replies, signatures. Pure."""
+"""The talk-page thread format (wiki.talk.threads): parse, comment ids, replies, signatures.
+Pure."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from wiki import markup, threads
+from wiki.talk import threads
+from wiki.text import markup
 
 WHEN = datetime(2026, 12, 1, 9, 30, 15, tzinfo=UTC)
 BUDI = "[[User:Budi|Budi]] 2026-11-29 12:30:05 (UTC)"

@@ -1,8 +1,8 @@
 import pytest
 
-from wiki import titles
 from wiki.errors import InvalidTitle
-from wiki.titles import NS_CATEGORY, NS_HELP, NS_MAIN, NS_TALK, NS_USER, NS_USER_TALK, Title
+from wiki.text import titles
+from wiki.text.titles import NS_CATEGORY, NS_HELP, NS_MAIN, NS_TALK, NS_USER, NS_USER_TALK, Title
 
 
 @pytest.mark.parametrize(

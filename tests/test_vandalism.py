@@ -1,4 +1,5 @@
-"""Tests of the vandalism score (``wiki.vandalism``) and of safe rule regexes (``wiki.safe_regex``).
+"""Tests of the vandalism score (``wiki.vandalism``) and of safe rule regexes
+(``wiki.text.safe_regex``).
 
 Features are tested one by one in Indonesian and English; the committed model is checked
 against the figures it publishes (held-out ROC-AUC, PAN scores); the PAN-format fixture
@@ -16,7 +17,7 @@ import pytest
 from babel.messages.extract import extract_from_file
 
 from wiki.errors import ConfigError
-from wiki.safe_regex import BadPattern, compile_rule, evaluate_all
+from wiki.text.safe_regex import BadPattern, compile_rule, evaluate_all
 from wiki.vandalism import Edit, badge, extract, score
 from wiki.vandalism.evaluation import (
     in_test_split,

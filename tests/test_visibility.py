@@ -11,8 +11,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.patrolkit import Html, api_headers, as_user, browser, post, save, text_of
-from wiki import titles, visibility
 from wiki.db import Database
+from wiki.pages import visibility
+from wiki.text import titles
 
 SECRET_TEXT = "Nomor telepon pribadi 0812SECRET"
 SECRET_SUMMARY = "doxxing SUMMARYSECRET"
@@ -130,7 +131,7 @@ def test_the_current_text_cannot_be_hidden(hidden: dict[str, Any], db: Database)
     r = post(admin, "/wiki/Special:RevisionDelete", {"ids": "3", "hide-summary": "1"})
     assert r.status_code == 303  # its summary or author can be
     with db.read() as s:
-        from wiki import revisions
+        from wiki.pages import revisions
 
         assert revisions.revision_info(s, 3).visibility == visibility.SUMMARY
         page = revisions.get_page(s, titles.parse("Rahasia"))

@@ -10,9 +10,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.patrolkit import Html, as_user, browser, post, rc_rows, save, token
-from wiki import notifications, recentchanges, titles, watchlist
 from wiki.db import Database
 from wiki.models import User, Watch, utcnow
+from wiki.patrol import recentchanges, watchlist
+from wiki.talk import notifications
+from wiki.text import titles
 
 
 def _watched(db: Database, uid: int, title: str) -> bool:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wiki.markup import render, render_commonmark, resolve_links
+from wiki.text.markup import render, render_commonmark, resolve_links
 
 FORBIDDEN_TAGS = {
     "script", "iframe", "object", "embed", "svg", "style", "math", "base", "link", "meta",

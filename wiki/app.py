@@ -14,10 +14,10 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from wiki.accounts.ratelimit import RateLimiter
 from wiki.cache import Epoch
 from wiki.db import Database
 from wiki.errors import WikiError
-from wiki.ratelimit import RateLimiter
 from wiki.settings import Settings
 from wiki.web import (  # noqa: F401 (they register special pages)
     abuse,

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from wiki import migrations, revisions, titles
+from wiki import migrations
 from wiki.db import Database
 from wiki.errors import ConfigError, WikiError
 from wiki.models import Revision
+from wiki.pages import revisions
 from wiki.settings import Settings
+from wiki.text import titles
 
 SEED_DIR = Path(__file__).parent / "seed"
 #: Pages seeded by ``wiki init``: title -> file stem in wiki/seed (``<stem>.<lang>.md``).
@@ -105,7 +107,7 @@ def cmd_check(settings: Settings) -> int:
 
 def _print_search_lag(settings: Settings, db: Database) -> None:
     """The search index's size and how far it is behind the database (its lag)."""
-    from wiki.search import SearchIndex
+    from wiki.search.engine import SearchIndex
 
     index = SearchIndex(settings.data_dir / "search", settings.language)
     try:
@@ -127,7 +129,7 @@ def cmd_reindex(settings: Settings, procs: int) -> int:
     """Rebuild the search index in a new directory and swap it in, with a progress bar."""
     import time
 
-    from wiki.search import SearchIndex
+    from wiki.search.engine import SearchIndex
 
     tty = sys.stderr.isatty()
     shown = [-1]
@@ -165,7 +167,8 @@ def cmd_create_user(settings: Settings, name: str, role: str | None) -> int:
     """Create an account; the password comes from a prompt, or from stdin when piped."""
     import getpass
 
-    from wiki import logs, rights, users
+    from wiki.accounts import rights, users
+    from wiki.patrol import logs
 
     if role and role not in rights.ASSIGNABLE:
         print(f"error: --role must be one of {', '.join(rights.ASSIGNABLE)}", file=sys.stderr)
@@ -198,8 +201,9 @@ def cmd_create_user(settings: Settings, name: str, role: str | None) -> int:
 
 def cmd_rebuild_links(settings: Settings) -> int:
     """Recompute the link, category and redirect tables from the latest revision texts."""
-    from wiki import links, rendering
     from wiki.cache import Epoch
+    from wiki.navigation import links
+    from wiki.pages import rendering
 
     db = Database(settings.database_url)
     try:

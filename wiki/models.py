@@ -70,7 +70,7 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(8), default="")
     diff_mode: Mapped[str] = mapped_column(String(8), default="side")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    #: Preference: pages you edit are added to your watchlist (wiki.edits).
+    #: Preference: pages you edit are added to your watchlist (wiki.pages.edits).
     watch_edits: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     #: Private token for the watchlist's Atom feed ("" until asked for; can be reset).
     feed_token: Mapped[str] = mapped_column(String(64), default="", server_default="")
@@ -148,9 +148,10 @@ class Revision(Base):
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     summary: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
     minor: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: Hidden parts, a bit field of wiki.visibility: 1 text, 2 summary, 4 author.
+    #: Hidden parts, a bit field of wiki.pages.visibility: 1 text, 2 summary, 4 author.
     visibility: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    #: The vandalism score in [0, 1] when the edit was saved (wiki.scoring); None: not scored.
+    #: The vandalism score in [0, 1] when the edit was saved (wiki.patrol.scoring); None: not
+    # scored.
     vandalism_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     #: The score's reasons as JSON: [{"code", "msgid", "params", "contribution"}, ...].
     vandalism_reasons: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
@@ -167,7 +168,7 @@ class RenderedRevision(Base):
     )
     #: Version of the renderer that produced this row; a bump re-renders lazily.
     renderer: Mapped[int] = mapped_column(Integer)
-    #: HTML with wiki-link slots (see ``wiki.markup``).
+    #: HTML with wiki-link slots (see ``wiki.text.markup``).
     html: Mapped[str] = mapped_column(Text)
     #: JSON: link targets per slot, table of contents, headings.
     meta: Mapped[str] = mapped_column(Text)
@@ -272,7 +273,8 @@ class RateCounter(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
-# --- navigation: links, categories, redirects (wiki.links) -----------------------------------
+# --- navigation: links, categories, redirects (wiki.navigation.links)
+# -----------------------------------
 
 
 class LinkTarget(Base):
@@ -375,7 +377,8 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-# --- patrol: recent changes, tags, watchlist, deleted revisions (wiki.recentchanges, ...) -----
+# --- patrol: recent changes, tags, watchlist, deleted revisions (wiki.patrol.recentchanges, ...)
+# -----
 
 
 class RecentChange(Base):
@@ -383,7 +386,7 @@ class RecentChange(Base):
 
     Written in the transaction of the change itself; facts that filters need (namespace, title,
     the editor's kind and bot flag at the time) are copied here so every filter is an indexed
-    scan of this one table. Rows older than ``wiki.recentchanges.MAX_AGE`` are purged.
+    scan of this one table. Rows older than ``wiki.patrol.recentchanges.MAX_AGE`` are purged.
     """
 
     __tablename__ = "recent_change"
@@ -499,7 +502,8 @@ def _never_reuse_archived_ids(mapper: Any, connection: Connection, target: Revis
         target.id = archived + 1
 
 
-# --- talk pages (wiki.talk) ---------------------------------------------------------------------
+# --- talk pages (wiki.talk.posting)
+# ---------------------------------------------------------------------
 
 
 class TopicSubscription(Base):
@@ -513,7 +517,7 @@ class TopicSubscription(Base):
         ForeignKey("page.id", name="fk_topic_subscription_page_id", ondelete="CASCADE"),
         primary_key=True,
     )
-    #: The topic's id (``h-...``, see ``wiki.threads``).
+    #: The topic's id (``h-...``, see ``wiki.talk.threads``).
     topic: Mapped[str] = mapped_column(String(255), primary_key=True)
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user.id", name="fk_topic_subscription_user_id", ondelete="CASCADE"),
@@ -535,7 +539,7 @@ class IpNewTalk(Base):
 
 
 class AbuseRule(Base):
-    """An admin's rule over edits before they are saved (Special:AbuseFilter, wiki.abuse).
+    """An admin's rule over edits before they are saved (Special:AbuseFilter, wiki.patrol.abuse).
 
     Every condition that is set must hold: the pattern occurs in the added text, the size
     change is at most ``max_delta``, at least ``min_removed`` bytes were removed, the page is in

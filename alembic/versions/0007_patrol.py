@@ -17,7 +17,7 @@ down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-#: Recent changes are rebuilt from this much history (wiki.recentchanges.MAX_AGE).
+#: Recent changes are rebuilt from this much history (wiki.patrol.recentchanges.MAX_AGE).
 BACKFILL_DAYS = 90
 
 

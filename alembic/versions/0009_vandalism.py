@@ -63,7 +63,7 @@ def upgrade() -> None:
             "ix_abuse_hit_rule_user", ["rule_id", "user_text", "timestamp"], unique=False
         )
         batch_op.create_index("ix_abuse_hit_timestamp", ["timestamp"], unique=False)
-    # A disabled starter set (wiki.abuse.SEED_RULES describes the same rules).
+    # A disabled starter set (wiki.patrol.abuse.SEED_RULES describes the same rules).
     now = datetime.now(UTC).replace(tzinfo=None)
     # RE2 has no backreferences: each run is spelled out ("a{10}|b{10}|...").
     runs = "|".join(f"{c}{{10}}" for c in "abcdefghijklmnopqrstuvwxyz!") + r"|\?{10}"

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, e
 
 from tests.conftest import PASSWORD
 from tests.server import WikiServer
-from wiki import users
+from wiki.accounts import users
 from wiki.db import Database
 
 pytestmark = pytest.mark.browser

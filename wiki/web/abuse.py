@@ -1,4 +1,4 @@
-"""Special:AbuseFilter (admins write the rules of ``wiki.abuse``) and Special:AbuseLog (every
+"""Special:AbuseFilter (admins write the rules of ``wiki.patrol.abuse``) and Special:AbuseLog (every
 hit; the edit's details for patrollers)."""
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from wiki import abuse
 from wiki.errors import N_, BadInput, NotFound
 from wiki.models import AbuseHit, AbuseRule, utcnow
-from wiki.rendering import page_url
-from wiki.titles import Title
+from wiki.pages.rendering import page_url
+from wiki.patrol import abuse
+from wiki.text.titles import Title
 from wiki.web.base import ensure_session, finish, int_param, wiki_of
 from wiki.web.security import CSRF_FIELD
 from wiki.web.special import special

@@ -11,10 +11,12 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from wiki import blocks, i18n, mail, rights, titles, users
+from wiki import i18n
+from wiki.accounts import blocks, mail, rights, users
 from wiki.errors import N_, BadInput, InvalidTitle, PermissionDenied, RateLimited
 from wiki.models import User
-from wiki.rendering import page_url
+from wiki.pages.rendering import page_url
+from wiki.text import titles
 from wiki.web.base import ensure_session, finish, wiki_of
 from wiki.web.security import CSRF_FIELD
 from wiki.web.special import special

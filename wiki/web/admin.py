@@ -7,10 +7,12 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from wiki import blocks, expiry, protection, revisions
+from wiki.accounts import blocks, protection
 from wiki.errors import N_, PermissionDenied
-from wiki.rendering import page_url
-from wiki.titles import Title
+from wiki.pages import revisions
+from wiki.pages.rendering import page_url
+from wiki.text import expiry
+from wiki.text.titles import Title
 from wiki.web.base import ensure_session, finish, wiki_of
 from wiki.web.editing import read_form
 from wiki.web.security import CSRF_FIELD

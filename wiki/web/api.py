@@ -1,7 +1,7 @@
 """REST API under /w/rest.php/v1, shaped like MediaWiki's REST API.
 
-Routes are thin: they parse the request, call ``wiki.revisions``/``wiki.rendering``/
-``wiki.diffing`` and shape JSON. Errors are raised, and ``wiki.web.errors`` answers them as
+Routes are thin: they parse the request, call ``wiki.pages.revisions``/``wiki.pages.rendering``/
+``wiki.text.diffing`` and shape JSON. Errors are raised, and ``wiki.web.errors`` answers them as
 ``{"httpCode", "httpReason", "message"}`` JSON. The OpenAPI description is in
 ``wiki.web.openapi`` and served at ``/w/rest.php/openapi.json``.
 
@@ -35,20 +35,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from wiki import (
-    abuse,
-    autorevert,
-    diffing,
-    edits,
-    i18n,
-    permissions,
-    rendering,
-    revisions,
-    scoring,
-    talk,
-    titles,
-    visibility,
-)
+from wiki import i18n
+from wiki.accounts import permissions
 from wiki.errors import (
     N_,
     BadInput,
@@ -60,8 +48,12 @@ from wiki.errors import (
     WikiError,
 )
 from wiki.models import Page, Revision
-from wiki.revisions import RevisionInfo
-from wiki.titles import Title
+from wiki.pages import edits, rendering, revisions, visibility
+from wiki.pages.revisions import RevisionInfo
+from wiki.patrol import abuse, autorevert, scoring
+from wiki.talk import posting as talk
+from wiki.text import diffing, titles
+from wiki.text.titles import Title
 from wiki.web import openapi
 from wiki.web import search as search_routes
 from wiki.web.base import MAX_ID, editor_of, int_param, wiki_of
@@ -421,7 +413,7 @@ async def _save(
     acknowledged = frozenset(
         i for i in (raw_ack if isinstance(raw_ack, list) else []) if isinstance(i, int)
     )
-    screened = await w.read(  # abuse rules (wiki.abuse), before anything is written
+    screened = await w.read(  # abuse rules (wiki.patrol.abuse), before anything is written
         lambda s: abuse.screen(
             s, title, source, summary=comment, author=ctx.author, acknowledged=acknowledged
         )
@@ -470,7 +462,7 @@ async def _save(
             edits.after_save(  # the editor's watch-by-default, abuse rules' tags
                 session, result, ctx.author, tags=screened.tags
             )
-            if w.settings.auto_revert:  # off by default (wiki.autorevert)
+            if w.settings.auto_revert:  # off by default (wiki.patrol.autorevert)
                 autorevert.maybe_revert(
                     session,
                     result,

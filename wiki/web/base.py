@@ -13,13 +13,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from wiki import diffing, i18n, markup, permissions, protection, users, watchlist
+from wiki import i18n
+from wiki.accounts import permissions, protection, users
+from wiki.accounts.ratelimit import RateLimiter
 from wiki.cache import LRU, Epoch
 from wiki.db import Database
 from wiki.errors import N_, RateLimited
-from wiki.ratelimit import RateLimiter
+from wiki.patrol import watchlist
 from wiki.settings import Settings
-from wiki.titles import Title
+from wiki.text import diffing, markup
+from wiki.text.titles import Title
 from wiki.web.security import LANG_COOKIE, Sessions
 from wiki.web.templating import Ctx, Templates
 

@@ -1,7 +1,8 @@
 """Lists of changes: Special:RecentChanges (and its live stream), RecentChangesLinked, Watchlist,
 EditWatchlist, Contributions and Log.
 
-Thin: each page parses its filters (``wiki.recentchanges.Filters``, kept in every link), calls
+Thin: each page parses its filters (``wiki.patrol.recentchanges.Filters``, kept in every link),
+calls
 one service and renders the template named after it. ``?feed=atom`` answers with the Atom feed
 (``wiki.web.feeds``); ``?stream=1`` with server-sent events: the server polls the database about
 once a second for rows newer than the last one sent and ends the response after
@@ -24,20 +25,14 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
-from wiki import (
-    contributions,
-    logs,
-    recentchanges,
-    revisions,
-    scoring,
-    titles,
-    users,
-    watchlist,
-)
+from wiki.accounts import users
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound, RateLimited
-from wiki.recentchanges import Filters
-from wiki.rendering import page_url
-from wiki.titles import NS_SPECIAL, Title
+from wiki.pages import revisions
+from wiki.pages.rendering import page_url
+from wiki.patrol import contributions, logs, recentchanges, scoring, watchlist
+from wiki.patrol.recentchanges import Filters
+from wiki.text import titles
+from wiki.text.titles import NS_SPECIAL, Title
 from wiki.web import feeds
 from wiki.web.base import finish, int_param, wiki_of
 from wiki.web.patrol import can_see_hidden, require_login

@@ -1,7 +1,7 @@
 """The edit form and its submission: save, preview, show changes, conflicts and drafts.
 
 Nothing typed is ever lost: every refusal (bad token, size limit, invalid input, conflict)
-answers with the text in the form *and* keeps it on the server as a draft (``wiki.drafts``).
+answers with the text in the form *and* keeps it on the server as a draft (``wiki.pages.drafts``).
 """
 
 from __future__ import annotations
@@ -13,22 +13,15 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from wiki import (
-    abuse,
-    autorevert,
-    diffing,
-    drafts,
-    edits,
-    i18n,
-    permissions,
-    rendering,
-    revisions,
-    sections,
-    talk,
-)
+from wiki import i18n
+from wiki.accounts import permissions
 from wiki.errors import N_, BadInput, EditConflict, PermissionDenied, TooLarge, WikiError
-from wiki.rendering import page_url
-from wiki.titles import Title
+from wiki.pages import drafts, edits, rendering, revisions
+from wiki.pages.rendering import page_url
+from wiki.patrol import abuse, autorevert
+from wiki.talk import posting as talk
+from wiki.text import diffing, sections
+from wiki.text.titles import Title
 from wiki.web import talk as talk_web
 from wiki.web.base import editor_of, ensure_session, finish, int_param, run_diff, wiki_of
 from wiki.web.security import CSRF_FIELD
@@ -36,7 +29,7 @@ from wiki.web.templating import Ctx
 
 
 class EditRefused(PermissionDenied):
-    """A save refused by ``wiki.permissions`` (block, protection, rights)."""
+    """A save refused by ``wiki.accounts.permissions`` (block, protection, rights)."""
 
     def __init__(self, refusal: permissions.Refusal) -> None:
         super().__init__(refusal.msgid, **refusal.params)
@@ -211,7 +204,7 @@ async def submit(request: Request, title: Title) -> Response:
     ack = ",".join(
         str(i) for i in sorted(abuse.parse_acknowledged(str(form.get("wpAbuseAck", ""))))
     )
-    if ack:  # abuse-rule warnings the editor has seen (wiki.abuse)
+    if ack:  # abuse-rule warnings the editor has seen (wiki.patrol.abuse)
         state.extra["wpAbuseAck"] = ack
     if not w.sessions.check_csrf(ctx.session_id, str(form.get(CSRF_FIELD, ""))):
         ensure_session(request)
@@ -260,7 +253,7 @@ async def _save(request: Request, title: Title, state: EditState) -> Response:
         return response
     editor = editor_of(ctx)
     acknowledged = abuse.parse_acknowledged(state.extra.get("wpAbuseAck", ""))
-    screened = await w.read(  # abuse rules (wiki.abuse), before anything is written
+    screened = await w.read(  # abuse rules (wiki.patrol.abuse), before anything is written
         lambda s: abuse.screen(
             s,
             title,
@@ -301,7 +294,7 @@ async def _save(request: Request, title: Title, state: EditState) -> Response:
         tags = [edits.TAG_UNDO] if state.extra.get("wpUndidRevision") else []
         tags += screened.tags
         edits.after_save(session, result, author, tags=tags)  # watch by default, tags
-        if w.settings.auto_revert:  # off by default (wiki.autorevert)
+        if w.settings.auto_revert:  # off by default (wiki.patrol.autorevert)
             autorevert.maybe_revert(
                 session,
                 result,

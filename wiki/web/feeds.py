@@ -2,7 +2,8 @@
 page's history (``?action=history&feed=atom``) and a watchlist (``Special:Watchlist?feed=atom
 &wlowner=Name&wltoken=…``, the token being private to its owner and resettable).
 
-Each entry carries the diff of its edit as HTML (``wiki.feeds`` escapes it into the XML). Feeds
+Each entry carries the diff of its edit as HTML (``wiki.patrol.feeds`` escapes it into the XML).
+Feeds
 are read by programs without a login, so hidden revision parts are left out of every feed,
 whoever asks.
 """
@@ -19,12 +20,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from wiki import diffing, feeds, recentchanges, revisions, visibility, watchlist
 from wiki.errors import N_, NotFound, PermissionDenied
 from wiki.models import Revision, utcnow
-from wiki.recentchanges import Filters
-from wiki.rendering import page_url
-from wiki.titles import Title
+from wiki.pages import revisions, visibility
+from wiki.pages.rendering import page_url
+from wiki.patrol import feeds, recentchanges, watchlist
+from wiki.patrol.recentchanges import Filters
+from wiki.text import diffing
+from wiki.text.titles import Title
 from wiki.web.base import wiki_of
 from wiki.web.templating import Ctx
 

@@ -1,7 +1,9 @@
 """Navigation routes: page lists, maintenance reports, backlinks, categories and moves.
 
-Thin: each special page parses its query, calls one service (``wiki.reports``, ``wiki.links``,
-``wiki.categories``, ``wiki.redirects``, ``wiki.moves``) and picks the template named after it.
+Thin: each special page parses its query, calls one service (``wiki.navigation.reports``,
+``wiki.navigation.links``,
+``wiki.navigation.categories``, ``wiki.navigation.redirects``, ``wiki.navigation.moves``) and picks
+the template named after it.
 ``category_listing`` is called by the page view for pages in the Category namespace.
 """
 
@@ -15,10 +17,13 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from wiki import blocks, categories, i18n, links, moves, protection, redirects, reports, titles
+from wiki import i18n
+from wiki.accounts import blocks, protection
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound, PermissionDenied, WikiError
-from wiki.rendering import page_url
-from wiki.titles import NS_MAIN, NS_SPECIAL, Title
+from wiki.navigation import categories, links, moves, redirects, reports
+from wiki.pages.rendering import page_url
+from wiki.text import titles
+from wiki.text.titles import NS_MAIN, NS_SPECIAL, Title
 from wiki.web import special as registry
 from wiki.web.base import ensure_session, finish, int_param, wiki_of
 from wiki.web.security import CSRF_FIELD

@@ -80,7 +80,7 @@ SCHEMAS: dict[str, Any] = {
         user={"oneOf": [_ref("User"), {"type": "null"}], "description": "null when hidden"},
         hidden={
             **_obj([], text=BOOL, comment=BOOL, user=BOOL),
-            "description": "Present when parts of the revision are hidden (wiki.visibility)",
+            "description": "Present when parts of the revision are hidden (wiki.pages.visibility)",
         },
     ),
     "History": _obj(

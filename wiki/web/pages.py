@@ -1,7 +1,8 @@
 """Page routes at MediaWiki's URLs: ``/wiki/Title`` with ``?action=``, ``?oldid=`` and ``?diff=``.
 
-Routes are thin: they parse the request, call services in ``wiki.revisions``/``wiki.rendering``/
-``wiki.diffing``, and pick a template. Errors raised by services become responses in
+Routes are thin: they parse the request, call services in
+``wiki.pages.revisions``/``wiki.pages.rendering``/
+``wiki.text.diffing``, and pick a template. Errors raised by services become responses in
 ``wiki.web.errors``.
 """
 
@@ -15,11 +16,15 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from wiki import links, protection, rendering, revisions, scoring, titles, visibility
+from wiki.accounts import protection
 from wiki.errors import N_, BadInput, NotFound
 from wiki.models import Page
-from wiki.rendering import page_url
-from wiki.titles import NS_CATEGORY, Title
+from wiki.navigation import links
+from wiki.pages import rendering, revisions, visibility
+from wiki.pages.rendering import page_url
+from wiki.patrol import scoring
+from wiki.text import titles
+from wiki.text.titles import NS_CATEGORY, Title
 from wiki.web import admin, editing, feeds, navigation, patrol, special
 from wiki.web import talk as talk_web
 from wiki.web.base import Article, finish, int_param, run_diff, wiki_of

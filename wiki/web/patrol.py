@@ -2,8 +2,9 @@
 delete, Special:Undelete and Special:RevisionDelete; and the helpers page views use to show hidden
 parts, patrol and rollback links and the watch star.
 
-Thin: each route checks rights, calls one service (``wiki.watchlist``, ``wiki.patrol``,
-``wiki.reverts``, ``wiki.visibility``, ``wiki.deletion``) in one transaction and redirects.
+Thin: each route checks rights, calls one service (``wiki.patrol.watchlist``, ``wiki.patrol.marks``,
+``wiki.patrol.reverts``, ``wiki.pages.visibility``, ``wiki.pages.deletion``) in one transaction and
+redirects.
 ``?action=watch`` and the other GETs only show a form: nothing changes without a POST carrying
 the session's token. The REST API (``wiki.web.patrol_api``) shares the ``do_*`` functions.
 """
@@ -20,24 +21,16 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from wiki import (
-    blocks,
-    deletion,
-    edits,
-    i18n,
-    patrol,
-    permissions,
-    recentchanges,
-    reverts,
-    revisions,
-    titles,
-    visibility,
-    watchlist,
-)
+from wiki import i18n
+from wiki.accounts import blocks, permissions
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound, PermissionDenied
 from wiki.models import Page
-from wiki.rendering import page_url
-from wiki.titles import Title
+from wiki.pages import deletion, edits, revisions, visibility
+from wiki.pages.rendering import page_url
+from wiki.patrol import marks as patrol
+from wiki.patrol import recentchanges, reverts, watchlist
+from wiki.text import titles
+from wiki.text.titles import Title
 from wiki.web.base import editor_of, ensure_session, finish, int_param, run_diff, wiki_of
 from wiki.web.editing import EditState, edit_response, read_form
 from wiki.web.security import CSRF_FIELD

@@ -21,10 +21,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from wiki import contributions, recentchanges, revisions, titles, users, visibility, watchlist
+from wiki.accounts import users
 from wiki.errors import N_, BadInput, NotFound
-from wiki.recentchanges import Change, Filters
-from wiki.titles import Title
+from wiki.pages import revisions, visibility
+from wiki.patrol import contributions, recentchanges, watchlist
+from wiki.patrol.recentchanges import Change, Filters
+from wiki.text import titles
+from wiki.text.titles import Title
 from wiki.web import api
 from wiki.web.base import MAX_ID, int_param, wiki_of
 from wiki.web.patrol import (

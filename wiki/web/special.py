@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wiki.errors import N_, NotFound, PermissionDenied
-from wiki.titles import Title
+from wiki.text.titles import Title
 from wiki.web.base import wiki_of
 from wiki.web.security import CSRF_FIELD
 

@@ -1,7 +1,8 @@
 """Talk pages on the web: Reply links, the reply and new-topic forms, Special:Notifications, the
 header's bell and "you have new messages", and the REST routes for topics, replies and
-notifications. Thin: the work is done by ``wiki.talk`` (both the HTML forms and the API call the
-same service functions) and the format is ``wiki.threads``.
+notifications. Thin: the work is done by ``wiki.talk.posting`` (both the HTML forms and the API
+call the
+same service functions) and the format is ``wiki.talk.threads``.
 
 Without JavaScript a Reply link opens ``Special:Reply/<page>?comment=<id>``, a small form; with
 JavaScript (``static/talk.js``) the same form is fetched and opened under the comment.
@@ -25,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from wiki import notifications, permissions, revisions, talk, threads, titles
+from wiki.accounts import permissions
 from wiki.cache import LRU, Epoch
 from wiki.errors import (
     N_,
@@ -38,8 +39,12 @@ from wiki.errors import (
     WikiError,
 )
 from wiki.models import Notification
-from wiki.rendering import page_url
-from wiki.titles import Title
+from wiki.pages import revisions
+from wiki.pages.rendering import page_url
+from wiki.talk import notifications, threads
+from wiki.talk import posting as talk
+from wiki.text import titles
+from wiki.text.titles import Title
 from wiki.web.api import _check_token, _read_json, _string, _ts
 from wiki.web.base import Wiki, editor_of, ensure_session, finish, wiki_of
 from wiki.web.security import CSRF_FIELD
@@ -212,7 +217,8 @@ def _check_rate(w: Wiki, ctx: Ctx, *actions: str) -> None:
 async def _post(
     request: Request, title: Title, work: Callable[[Session], talk.Posted], *actions: str
 ) -> talk.Posted:
-    """Run ``work`` (a wiki.talk call) in one write transaction, after the rate limit and the
+    """Run ``work`` (a wiki.talk.posting call) in one write transaction, after the rate limit and
+    the
     same permission checks as an edit."""
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx

@@ -13,12 +13,14 @@ from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from wiki import diffing, i18n, protection, rights
+from wiki import i18n
+from wiki.accounts import protection, rights
 from wiki.errors import N_, PermissionDenied
-from wiki.logs import Performer
-from wiki.rendering import page_url
-from wiki.revisions import Author
+from wiki.pages.rendering import page_url
+from wiki.pages.revisions import Author
+from wiki.patrol.logs import Performer
 from wiki.settings import LANGUAGES, Settings
+from wiki.text import diffing
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -34,11 +36,11 @@ class Ctx:
     new_session: bool = False
     set_lang_cookie: bool = False
     extra_cookies: dict[str, str] = field(default_factory=dict)
-    #: The logged-in account, if any (accounts arrive with wiki.users).
+    #: The logged-in account, if any (accounts arrive with wiki.accounts.users).
     user_id: int | None = None
     user_name: str | None = None
     groups: frozenset[str] = frozenset({"*"})
-    account: Any = None  # wiki.users.Account when logged in
+    account: Any = None  # wiki.accounts.users.Account when logged in
     #: The bell's unread count (logged-in page views only; see wiki.web.talk.inbox_state).
     unread_notifications: int | None = None
     #: An anonymous visitor's IP talk page changed: the revision, for "you have new messages".
@@ -66,7 +68,7 @@ class Ctx:
         return Performer(name=self.actor, user_id=self.user_id)
 
     def can(self, right: str) -> bool:
-        """Whether this visitor's groups grant ``right`` (see wiki.rights)."""
+        """Whether this visitor's groups grant ``right`` (see wiki.accounts.rights)."""
         return rights.has(self.groups, right)
 
     def require(self, right: str) -> None:

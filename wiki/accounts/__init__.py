@@ -1,0 +1,1 @@
+"""Accounts, rights, the permission gate, protection, blocks, rate limits and mail."""

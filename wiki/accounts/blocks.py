@@ -1,0 +1,162 @@
+"""Blocks: an account, an IP address or an IP range stops editing until the block expires."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from wiki.accounts import users
+from wiki.errors import N_, BadInput, NotFound
+from wiki.models import Block, utcnow
+from wiki.patrol import logs
+from wiki.text import titles
+
+#: The widest ranges that may be blocked, as MediaWiki's defaults.
+MAX_RANGE = {4: 16, 6: 19}
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class BlockInfo:
+    id: int
+    target: str
+    expires_at: datetime | None
+    reason: str
+    allow_usertalk: bool
+    block_createaccount: bool
+    performer: str
+    created_at: datetime
+
+
+def _info(b: Block) -> BlockInfo:
+    return BlockInfo(
+        b.id,
+        b.target,
+        b.expires_at,
+        b.reason,
+        b.allow_usertalk,
+        b.block_createaccount,
+        b.performer_text,
+        b.created_at,
+    )
+
+
+def parse_target(session: Session, raw: str) -> tuple[str, int | None]:
+    """Normalise a block target: an IP, a CIDR range, or an existing account's name."""
+    raw = raw.strip()
+    try:
+        net = ipaddress.ip_network(raw, strict=False)
+    except ValueError:
+        user = users.get_by_name(session, users.normalize_name(raw))
+        if user is None:
+            raise NotFound(N_("There is no user called {name}."), name=raw) from None
+        return user.name, user.id
+    if net.prefixlen < MAX_RANGE[net.version]:
+        raise BadInput(N_("Ranges wider than /{n} cannot be blocked."), n=MAX_RANGE[net.version])
+    if net.num_addresses == 1:
+        return str(net.network_address), None
+    return str(net), None
+
+
+def block(
+    session: Session,
+    raw_target: str,
+    *,
+    expires_at: datetime | None,
+    reason: str,
+    allow_usertalk: bool,
+    block_createaccount: bool,
+    performer: logs.Performer,
+) -> BlockInfo:
+    """Block (or re-block, replacing the old settings) and log it."""
+    target, user_id = parse_target(session, raw_target)
+    if expires_at is not None and expires_at <= utcnow():
+        raise BadInput(N_("The expiry must be in the future."))
+    existing = session.scalar(select(Block).where(Block.target == target))
+    action = "reblock" if existing else "block"
+    if existing:
+        session.delete(existing)
+        session.flush()
+    row = Block(
+        target=target,
+        user_id=user_id,
+        expires_at=expires_at,
+        reason=reason[:500],
+        allow_usertalk=allow_usertalk,
+        block_createaccount=block_createaccount,
+        performer_text=performer.name,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    logs.record(
+        session,
+        type="block",
+        action=action,
+        performer=performer,
+        target=_target_title(target),
+        comment=reason,
+        params={
+            "expiry": expires_at.isoformat() if expires_at else "infinity",
+            "allow_usertalk": allow_usertalk,
+            "block_createaccount": block_createaccount,
+        },
+    )
+    return _info(row)
+
+
+def unblock(session: Session, raw_target: str, *, reason: str, performer: logs.Performer) -> None:
+    target, _ = parse_target(session, raw_target)
+    result = session.execute(delete(Block).where(Block.target == target))
+    if not getattr(result, "rowcount", 0):
+        raise NotFound(N_("{target} is not blocked."), target=target)
+    logs.record(
+        session,
+        type="block",
+        action="unblock",
+        performer=performer,
+        target=_target_title(target),
+        comment=reason,
+    )
+
+
+def _target_title(target: str) -> titles.Title:
+    return titles.Title(titles.NS_USER, target)
+
+
+def active(session: Session) -> list[BlockInfo]:
+    """Blocks in force, newest first."""
+    now = utcnow()
+    rows = session.scalars(
+        select(Block)
+        .where(or_(Block.expires_at.is_(None), Block.expires_at > now))
+        .order_by(Block.id.desc())
+    )
+    return [_info(b) for b in rows]
+
+
+def find(session: Session, *, user_id: int | None, ip: str) -> BlockInfo | None:
+    """The block that applies to this account or IP (the account's own block first)."""
+    now = utcnow()
+    live = or_(Block.expires_at.is_(None), Block.expires_at > now)
+    if user_id is not None:
+        row = session.scalar(select(Block).where(Block.user_id == user_id, live))
+        if row is not None:
+            return _info(row)
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    exact = session.scalar(select(Block).where(Block.target == str(addr), live))
+    if exact is not None:
+        return _info(exact)
+    for row in session.scalars(select(Block).where(Block.target.contains("/"), live)):
+        net = ipaddress.ip_network(row.target, strict=False)
+        if addr.version == net.version and addr in net:
+            return _info(row)
+    return None

@@ -1,0 +1,1 @@
+"""Links between pages: link and category tables, redirects, moves and the reports."""

@@ -1,0 +1,1 @@
+"""Pages and their immutable revisions: saving, rendering, drafts, hiding and deletion."""

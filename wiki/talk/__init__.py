@@ -1,0 +1,1 @@
+"""Talk pages: the thread format, topics and replies, and the notifications inbox."""
