@@ -364,12 +364,19 @@ async def _current_state(request: Request, title: Title) -> EditState:
 
 
 async def do_undo(
-    request: Request, title: Title, undo: int, undoafter: int | None, comment: str | None
+    request: Request,
+    title: Title,
+    undo: int,
+    undoafter: int | None,
+    comment: str | None,
+    acknowledged: frozenset[int] = frozenset(),
 ) -> revisions.SaveResult:
     """Undo in one step (the API): merge and save, or UndoConflict and nothing saved."""
     w = wiki_of(request)
     actor = request_actor(request)
-    return await w.act(editing.undo, w.env, actor, title, undo, undoafter, comment)
+    return await w.act(
+        editing.undo, w.env, actor, title, undo, undoafter, comment, acknowledged=acknowledged
+    )
 
 
 # --- hiding revisions --------------------------------------------------------------------------
