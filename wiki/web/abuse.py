@@ -72,7 +72,7 @@ def _spec(form: FormData) -> abuse.RuleSpec:
     )
 
 
-@special("AbuseFilter", "FilterPenyalahgunaan", group="users")
+@special("AbuseFilter", "FilterPenyalahgunaan", group="users", writes=True)
 async def abuse_filter(request: Request, sub: str) -> Response:
     """The rules; ``/new`` or ``/<id>``: one rule's form (admins save it)."""
     w = wiki_of(request)

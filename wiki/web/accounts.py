@@ -65,7 +65,7 @@ async def _login_response(request: Request, user_id: int, returnto: str | None) 
     return response
 
 
-@special("Login", "UserLogin", "MasukLog", group="users")
+@special("Login", "UserLogin", "MasukLog", group="users", writes=True)
 async def login(request: Request, sub: str) -> Response:
     returnto = request.query_params.get("returnto")
     if request.method != "POST":
@@ -87,7 +87,7 @@ async def login(request: Request, sub: str) -> Response:
     return await _login_response(request, user_id, returnto)
 
 
-@special("CreateAccount", "BuatAkun", group="users")
+@special("CreateAccount", "BuatAkun", group="users", writes=True)
 async def create_account(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
@@ -130,7 +130,7 @@ async def create_account(request: Request, sub: str) -> Response:
     return await _login_response(request, user_id, returnto)
 
 
-@special("Logout", "UserLogout", "KeluarLog", group="users")
+@special("Logout", "UserLogout", "KeluarLog", group="users", writes=True)
 async def logout(request: Request, sub: str) -> Response:
     """GET shows a button; only a POST (with its token) logs out, so a link cannot."""
     if request.method != "POST":
@@ -149,7 +149,7 @@ def _require_login(ctx: Ctx) -> int:
     return ctx.user_id
 
 
-@special("Preferences", "Preferensi", group="users")
+@special("Preferences", "Preferensi", group="users", writes=True)
 async def preferences(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
@@ -188,7 +188,7 @@ async def preferences(request: Request, sub: str) -> Response:
 _COMMON_TIMEZONES = ("UTC", "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Europe/London")
 
 
-@special("UserRights", "HakPengguna", group="users")
+@special("UserRights", "HakPengguna", group="users", writes=True)
 async def user_rights(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
@@ -219,7 +219,7 @@ async def user_rights(request: Request, sub: str) -> Response:
     )
 
 
-@special("PasswordReset", "SetelUlangKataSandi", group="users")
+@special("PasswordReset", "SetelUlangKataSandi", group="users", writes=True)
 async def password_reset(request: Request, sub: str) -> Response:
     """Ask for a reset link. The answer is the same whether or not the account exists."""
     if request.method != "POST":
@@ -252,7 +252,7 @@ async def password_reset(request: Request, sub: str) -> Response:
     return _page(request, "special_passwordreset.html", sent=True)
 
 
-@special("ResetPassword", listed=False, group="users")
+@special("ResetPassword", listed=False, group="users", writes=True)
 async def reset_password(request: Request, sub: str) -> Response:
     """Choose a new password with a reset link's token; every other session ends."""
     token = request.query_params.get("token", "")

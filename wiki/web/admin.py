@@ -86,7 +86,7 @@ def _check_token(request: Request, form: FormData) -> None:
         )
 
 
-@special("Block", "BlokirPengguna", group="users")
+@special("Block", "BlokirPengguna", group="users", writes=True)
 async def block(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
@@ -108,7 +108,7 @@ async def block(request: Request, sub: str) -> Response:
     return RedirectResponse(page_url("Special:BlockList", target=info.target), status_code=303)
 
 
-@special("Unblock", "BukaBlokir", group="users")
+@special("Unblock", "BukaBlokir", group="users", writes=True)
 async def unblock(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx

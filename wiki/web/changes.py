@@ -260,7 +260,7 @@ async def stream(request: Request, f: Filters, *, watcher: int | None = None) ->
 # --- watchlist ---------------------------------------------------------------------------------
 
 
-@special("Watchlist", "DaftarPantauan", group="changes")
+@special("Watchlist", "DaftarPantauan", group="changes", writes=True)
 async def watchlist_page(request: Request, sub: str) -> Response:
     f = Filters.parse(request.query_params)
     if request.query_params.get("feed") == "atom":
@@ -303,7 +303,7 @@ async def watchlist_page(request: Request, sub: str) -> Response:
     )
 
 
-@special("EditWatchlist", "SuntingDaftarPantauan", group="changes")
+@special("EditWatchlist", "SuntingDaftarPantauan", group="changes", writes=True)
 async def edit_watchlist(request: Request, sub: str) -> Response:
     ctx: Ctx = request.state.ctx
     uid = require_login(ctx)

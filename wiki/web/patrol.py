@@ -409,7 +409,7 @@ async def do_visibility(
     )
 
 
-@special("RevisionDelete", "HapusRevisi", group="pagetools")
+@special("RevisionDelete", "HapusRevisi", group="pagetools", writes=True)
 async def revision_delete(request: Request, sub: str) -> Response:
     """Hide or show the text, summary or author of chosen revisions (admins)."""
     ctx: Ctx = request.state.ctx
@@ -484,7 +484,7 @@ async def delete_post(request: Request, title: Title) -> Response:
     return RedirectResponse(page_url("Special:Log", type="delete", page=title.key), status_code=303)
 
 
-@special("Undelete", "BatalHapus", group="pagetools")
+@special("Undelete", "BatalHapus", group="pagetools", writes=True)
 async def undelete(request: Request, sub: str) -> Response:
     """Deleted pages (admins): the list, one page's deleted revisions, one revision's text, and
     restoring all of them or the ones ticked."""

@@ -263,7 +263,7 @@ async def _replying_to(request: Request, title: Title, comment_id: str) -> talk.
         return None
 
 
-@special("Reply", "Balas", listed=False, group="pagetools")
+@special("Reply", "Balas", listed=False, group="pagetools", writes=True)
 async def reply_page(request: Request, sub: str) -> Response:
     """The reply form (GET), and its submission (POST)."""
     ctx: Ctx = request.state.ctx
@@ -319,7 +319,7 @@ async def new_topic_form(request: Request, title: Title) -> Response:
     )
 
 
-@special("NewTopic", "TopikBaru", listed=False, group="pagetools")
+@special("NewTopic", "TopikBaru", listed=False, group="pagetools", writes=True)
 async def new_topic_page(request: Request, sub: str) -> Response:
     """The "Add topic" form (also at ``?action=edit&section=new``) and its submission."""
     ctx: Ctx = request.state.ctx
@@ -377,7 +377,7 @@ def _require_login(ctx: Ctx) -> int:
     return ctx.user_id
 
 
-@special("Notifications", "Notifikasi", group="users")
+@special("Notifications", "Notifikasi", group="users", writes=True)
 async def notifications_page(request: Request, sub: str) -> Response:
     """The inbox, newest first; POST marks one (``mark=<id>``) or all (``mark=all``) read."""
     w = wiki_of(request)
