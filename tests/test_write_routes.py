@@ -120,7 +120,7 @@ STORAGE_VERBS = {
     ("reverts", "rollback"),
     ("deletion", "delete_page"),
     ("deletion", "undelete"),
-    ("visibility", "set_visibility"),
+    ("hiding", "set_visibility"),
     ("protection", "protect"),
     ("blocks", "block"),
     ("blocks", "unblock"),

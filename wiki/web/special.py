@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
-from wiki.errors import N_, NotFound, PermissionDenied, WikiError
+from wiki.errors import N_, NotFound, WikiError
 from wiki.text.titles import Title
-from wiki.web.base import wiki_of
-from wiki.web.security import CSRF_FIELD
+from wiki.web import forms
 
 Handler = Callable[[Request, str], Awaitable[Response]]
 
@@ -75,17 +74,8 @@ async def dispatch(request: Request, title: Title) -> Response:
     if request.method == "POST" and not page.writes:
         raise NotAllowed(N_("Special:{name} does not accept changes."), name=page.name)
     if request.method == "POST":
-        from wiki.web.editing import read_form
-
-        form = await read_form(request)
-        w = wiki_of(request)
-        ctx = request.state.ctx
-        if not w.sessions.check_csrf(ctx.session_id, str(form.get(CSRF_FIELD, ""))):
-            raise PermissionDenied(
-                N_(
-                    "Your session expired or the form was sent from elsewhere, so nothing was "
-                    "done. Go back, reload the page and try again."
-                )
-            )
+        form = await forms.read_form(request)
+        if not forms.token_ok(request, form):
+            raise forms.BadToken()
         request.state.form = form
     return await page.handler(request, sub)

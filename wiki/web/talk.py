@@ -49,9 +49,8 @@ from wiki.talk import notifications, threads
 from wiki.talk import posting as talk
 from wiki.text import titles
 from wiki.text.titles import Title
-from wiki.web import rest
-from wiki.web.base import Wiki, actor_of, ensure_session, finish, request_actor, wiki_of
-from wiki.web.security import CSRF_FIELD
+from wiki.web import forms, rest
+from wiki.web.base import Wiki, actor_of, request_actor, wiki_of
 from wiki.web.special import special
 from wiki.web.templating import Ctx
 
@@ -247,15 +246,6 @@ def _target(sub: str) -> Title:
     return title
 
 
-def _form_page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    ensure_session(request)
-    response = wiki_of(request).templates.response(
-        request, template, status_code=status, csrf_field=CSRF_FIELD, **context
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return finish(request, response)
-
-
 async def _replying_to(request: Request, title: Title, comment_id: str) -> talk.Found | None:
     try:
         return await wiki_of(request).read(lambda s: talk.find_comment(s, title, comment_id))
@@ -294,7 +284,7 @@ async def reply_page(request: Request, sub: str) -> Response:
             id=comment_id,
             title=title.full,
         )
-    response = _form_page(
+    response = forms.form_page(
         request,
         "special_reply.html",
         status,
@@ -314,7 +304,7 @@ async def reply_page(request: Request, sub: str) -> Response:
 
 async def new_topic_form(request: Request, title: Title) -> Response:
     """GET ``?action=edit&section=new``: the "Add topic" form."""
-    return _form_page(
+    return forms.form_page(
         request, "special_newtopic.html", title=title, target=title, subject="", text="", error=None
     )
 
@@ -333,7 +323,7 @@ async def new_topic_page(request: Request, sub: str) -> Response:
         ack = abuse.parse_acknowledged(_acknowledged(form))
         posted = await post_topic(request, title, subject, text, ack)
     except (BadInput, EditConflict, PermissionDenied, RateLimited) as exc:
-        response = _form_page(
+        response = forms.form_page(
             request,
             "special_newtopic.html",
             exc.status,
@@ -398,7 +388,7 @@ async def notifications_page(request: Request, sub: str) -> Response:
             s, user_id, unread_only=unread_only, limit=NOTIFICATIONS_LIMIT
         )
     )
-    return _form_page(
+    return forms.form_page(
         request, "special_notifications.html", items=_items(views), unread_only=unread_only
     )
 
