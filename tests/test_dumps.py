@@ -188,3 +188,30 @@ def test_wiki_dump_writes_a_compressed_dump_with_checksums(
     assert len(revisions) == built.revisions
     hidden = next(r for r in revisions if r.id == built.hidden)
     assert hidden.deleted.user and hidden.user is None  # the public never sees hidden parts
+
+
+def test_special_export_over_http(client: object) -> None:
+    from starlette.testclient import TestClient
+
+    from tests.conftest import edit
+
+    assert isinstance(client, TestClient)
+    assert edit(client, "Pajak", "Tarif [[Category:Fiskal]]").status_code == 303
+    assert edit(client, "Pajak", "Tarif baru [[Category:Fiskal]]").status_code == 303
+    assert edit(client, "Bea", "Bea masuk [[Category:Fiskal]]").status_code == 303
+    form = client.get("/wiki/Special:Export")
+    assert form.status_code == 200 and 'name="pages"' in form.text
+    filled = client.get("/wiki/Special:Export", params={"catname": "Fiskal", "addcat": "1"})
+    assert "Bea\nPajak" in filled.text or "Pajak\nBea" in filled.text
+    r = client.get("/wiki/Special:Export", params={"pages": "Pajak\nBea", "talk": "1"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/xml")
+    assert "attachment" in r.headers["content-disposition"]
+    got = {p.title: [rev.text for rev in p] for p in mwxml.Dump.from_file(io.BytesIO(r.content))}
+    assert got == {
+        "Pajak": ["Tarif [[Category:Fiskal]]", "Tarif baru [[Category:Fiskal]]"],
+        "Bea": ["Bea masuk [[Category:Fiskal]]"],
+    }
+    cur = client.get("/wiki/Special:Export", params={"pages": "Pajak", "curonly": "1"})
+    assert [len(list(p)) for p in mwxml.Dump.from_file(io.BytesIO(cur.content))] == [1]
+    assert client.get("/wiki/Special:Export", params={"pages": "A|B"}).status_code == 400
+    assert client.post("/wiki/Special:Export").status_code in (403, 405)
