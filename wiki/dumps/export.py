@@ -117,31 +117,39 @@ def header(site: SiteInfo) -> str:
 
 def revision_xml(rev: Revision, *, can_view_suppressed: bool) -> str:
     """One ``<revision>``, hidden parts marked ``deleted`` for readers who may not see them."""
-    vis = 0 if can_view_suppressed else rev.visibility
+    # Readers who may not see a hidden part get the marker alone; those who may (a backup,
+    # a move) get the marker and the content, so that an import keeps both.
+    vis = rev.visibility
+    shown = can_view_suppressed
     out = ["    <revision>", f"      <id>{rev.id}</id>"]
     if rev.parent_id:
         out.append(f"      <parentid>{rev.parent_id}</parentid>")
     out.append(f"      <timestamp>{_ts(rev.timestamp)}</timestamp>")
-    if vis & visibility.USER:
-        out.append('      <contributor deleted="deleted" />')
+    user_mark = ' deleted="deleted"' if vis & visibility.USER else ""
+    if user_mark and not shown:
+        out.append(f"      <contributor{user_mark} />")
     elif rev.user_id is not None:
         out.append(
-            f"      <contributor>\n        <username>{_clean(rev.user_text)}</username>\n"
+            f"      <contributor{user_mark}>\n"
+            f"        <username>{_clean(rev.user_text)}</username>\n"
             f"        <id>{rev.user_id}</id>\n      </contributor>"
         )
     elif _is_ip(rev.user_text):
         out.append(
-            f"      <contributor>\n        <ip>{_clean(rev.user_text)}</ip>\n      </contributor>"
+            f"      <contributor{user_mark}>\n        <ip>{_clean(rev.user_text)}</ip>\n"
+            "      </contributor>"
         )
     else:  # the software itself, or an imported author: a name without a local account
         out.append(
-            f"      <contributor>\n        <username>{_clean(rev.user_text)}</username>\n"
-            "      </contributor>"
+            f"      <contributor{user_mark}>\n"
+            f"        <username>{_clean(rev.user_text)}</username>\n      </contributor>"
         )
     if rev.minor:
         out.append("      <minor />")
-    if vis & visibility.SUMMARY:
+    if vis & visibility.SUMMARY and not shown:
         out.append('      <comment deleted="deleted" />')
+    elif vis & visibility.SUMMARY:
+        out.append(f'      <comment deleted="deleted">{_clean(rev.summary)}</comment>')
     elif rev.summary:
         out.append(f"      <comment>{_clean(rev.summary)}</comment>")
     out.append(f"      <origin>{rev.id}</origin>")
@@ -149,8 +157,13 @@ def revision_xml(rev: Revision, *, can_view_suppressed: bool) -> str:
     out.append(f"      <format>{FORMAT}</format>")
     sha1 = base36_sha1(rev.text)
     size = len(rev.text.encode("utf-8"))
-    if vis & visibility.TEXT:
+    if vis & visibility.TEXT and not shown:
         out.append(f'      <text bytes="{size}" sha1="{sha1}" deleted="deleted" />')
+    elif vis & visibility.TEXT:
+        out.append(
+            f'      <text bytes="{size}" sha1="{sha1}" deleted="deleted" xml:space="preserve">'
+            f"{_clean(rev.text)}</text>"
+        )
     else:
         out.append(
             f'      <text bytes="{size}" sha1="{sha1}" xml:space="preserve">'
