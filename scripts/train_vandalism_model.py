@@ -248,6 +248,9 @@ def dev_figures(
             "false_positive_rate": round(sum(s >= t5 for s in good_anon) / len(good_anon), 4),
         },
         "good_edits_badged_bad_on_editor_facts_alone": editor_only,
+        "falsification_recall_at_the_bad_badge": round(
+            sum(s >= t["bad"] for s in falsified) / len(falsified), 4
+        ),
         "by_kind": by_kind,
         "by_language": by_lang,
         "mean_score_by_kind": {
@@ -332,8 +335,9 @@ def main() -> int:
         return [model.probability(model.contributions(extract(e.edit))) for e in items]
 
     dev_scores, dev_labels = scores_of(dev), [e.bad for e in dev]
-    # "Likely vandalism" is earned by the content alone (model.split), so its threshold comes
-    # from the content scores of good-faith anonymous edits.
+    # "Likely vandalism" needs the score *and* the content alone to reach the threshold
+    # (model.split), so its threshold comes from min(score, content) of good-faith anonymous
+    # edits.
     dev_content = [
         model.probability(
             {
@@ -345,11 +349,10 @@ def main() -> int:
         for e in dev
     ]
     good_all = [s for s, e in zip(dev_scores, dev, strict=True) if not e.bad]
-    good_anon = [
-        s for s, e in zip(dev_content, dev, strict=True) if not e.bad and e.edit.is_anonymous
-    ]
+    earned = [min(s, c) for s, c in zip(dev_scores, dev_content, strict=True)]
+    good_anon = [s for s, e in zip(earned, dev, strict=True) if not e.bad and e.edit.is_anonymous]
     maybe = lowest_threshold(dev_scores, good_all, MAYBE_FPR)
-    bad = max(maybe, lowest_threshold(dev_content, good_anon, BAD_FPR))
+    bad = max(maybe, lowest_threshold(earned, good_anon, BAD_FPR))
     revert = max(bad, threshold_for_fpr(dev_scores, dev_labels, AUTO_REVERT_FPR))
     model_json["thresholds"] = {
         "maybe": threshold(
@@ -412,6 +415,10 @@ def main() -> int:
     print(
         f"dev: number falsifications caught {f5['recall']:.0%} at threshold "
         f"{f5['threshold']:.4f} (FPR on good-faith anonymous edits {f5['false_positive_rate']:.1%})"
+    )
+    print(
+        "dev: number falsifications badged 'likely vandalism': "
+        f"{d['falsification_recall_at_the_bad_badge']:.0%}"
     )
     print(
         "dev: good edits badged 'likely vandalism' on editor facts alone: "
