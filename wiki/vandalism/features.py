@@ -6,7 +6,8 @@ The features follow the PAN Wikipedia-vandalism competitions (Potthast et al., 2
 ClueBot NG: how much the size changed, what was removed (footnotes, sources, links), what
 was added (external links, links to domains many edits add, shouting, repeated characters,
 symbols, very long or keyboard-mash words, listed words), the edit summary, the author and the
-page. :func:`extract` returns human-meaningful raw values (counts, ratios, days); the model
+page; :mod:`wiki.vandalism.claims` adds claim-by-claim signals for hoaxes, with evidence.
+:func:`extract` returns human-meaningful raw values (counts, ratios, days); the model
 (``model.py``) applies its own transforms (``log1p``) and scaling, so a reason can quote a
 raw count ("removes 3 sources").
 
