@@ -187,8 +187,10 @@ def test_reasons_in_indonesian_name_the_changed_text(client: TestClient) -> None
     save(browser(client.app, "198.51.100.9"), "Bibit", new, summary="typo")
     page = client.get("/wiki/Bibit?diff=2&oldid=1&uselang=id").text
     assert "angka 2 → 20 di kalimat yang sumbernya tidak berubah" in text_of(page)
-    # The diff itself highlights the changed number.
+    # The diff itself highlights the changed number (not the "2" of a footnote marker).
     assert '<mark class="vandalism-evidence">20</mark>' in page
+    assert '<mark class="vandalism-evidence">2</mark>' in page
+    assert '[^<mark class="vandalism-evidence">2</mark>]' not in page
     en = client.get("/wiki/Bibit?diff=2&oldid=1&uselang=en").text
     assert "number 2 → 20 in a sentence whose source did not change" in text_of(en)
     assert "content: " in text_of(en) and "editor: " in text_of(en)
@@ -201,6 +203,7 @@ def test_evidence_marks_escape_and_only_mark_what_was_asked() -> None:
         '<mark class="vandalism-evidence">600</mark>'
     )
     assert evidence_marks("nothing here", ["600"]) == "nothing here"
+    assert evidence_marks("6000 and [^600]", ["600"]) == "6000 and [^600]"
     assert evidence_marks("x", None) == "x"
 
 
@@ -286,3 +289,13 @@ def test_dev_set_goals_subtle_falsifications_and_fairness() -> None:
     # The calibrated score means something: at 0.5 most flagged dev edits are bad.
     precision, _recall, _rate = rate_at(0.5, [s.score for s in scored], [e.bad for e in dev])
     assert precision >= 0.7
+
+
+def test_scores_stored_before_v2_still_read() -> None:
+    # v1 stored a bare list of reasons, with integer params only.
+    old = '[{"code": "adds_insult", "msgid": "adds an insult", "params": {}, "contribution": 1.2}]'
+    reasons = scoring.reasons_from_json(old)
+    assert [r.code for r in reasons] == ["adds_insult"] and reasons[0].group == "content"
+    new = scoring.reasons_to_json(reasons, content=0.8, editor=-0.1)
+    assert scoring.reasons_from_json(new) == reasons
+    assert scoring.reasons_from_json("not json") == [] and scoring.reasons_from_json(None) == []

@@ -72,6 +72,8 @@ _PAIR_RATIO = 0.55
 _MAX_CLAIMS = 60
 # Cost guard: claims are only cut out of the changed region (plus a margin of lines).
 _MARGIN_LINES = 2
+# A page citing this many footnote markers is a sourced page.
+_SOURCED_PAGE = 2
 # A negation flip changes at most this many other words of its sentence.
 _FLIP_WORDS = 4
 
@@ -434,15 +436,16 @@ def analyse(old_text: str, new_text: str, summary: str, added_text: str) -> Clai
             f["sourced_removed"] += 1
             out.evidence.append(Evidence("sourced_removed", _short(claim.text), ""))
 
-    # New claims without a footnote where the claims around them have one.
+    # New claims without a footnote where the claims around them have one: in a paragraph
+    # with a footnoted sentence, or on a page that cites at least _SOURCED_PAGE footnotes.
     sourced_lines = {c.line for c in new_claims if c.refs and c.kind == "sentence"}
-    page_refs = len(_REF_RE.findall(old_text))
+    sourced_page = len(_REF_RE.findall(old_text)) >= _SOURCED_PAGE
     for claim in added:
         if id(claim) in paired_new or claim.kind != "sentence" or claim.refs:
             continue
         if len(_words(claim.text)) < 5 or refutes(claim.text):
             continue
-        if claim.line in sourced_lines or (page_refs >= 2 and claim.line not in sourced_lines):
+        if sourced_page or claim.line in sourced_lines:
             f["unsourced_claims"] += 1
             out.evidence.append(Evidence("unsourced_claims", "", _short(claim.text)))
 

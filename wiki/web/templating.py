@@ -142,7 +142,15 @@ def evidence_marks(text: str, marks: Iterable[str] | None = None) -> Markup | st
     wanted = sorted({m for m in marks or () if isinstance(m, str) and m.strip()}, key=len)
     if not wanted or not text:
         return text
-    pattern = re.compile("|".join(re.escape(m) for m in reversed(wanted)))
+    # Whole words only, and never inside a footnote marker ("2" is not the "2" of "[^2]").
+    pattern = re.compile(
+        "|".join(
+            (r"(?<![\w^])" if m[0].isalnum() else "")
+            + re.escape(m)
+            + (r"(?!\w)" if m[-1].isalnum() else "")
+            for m in reversed(wanted)
+        )
+    )
     out: list[Markup] = []
     last = 0
     for m in pattern.finditer(text):
