@@ -450,6 +450,11 @@ async def diff_view(request: Request) -> Response:
         watch_state=tools.watch,
         csrf_field=CSRF_FIELD,
         score=score,
-        score_reasons=[r.message(ctx.gettext) for r in score.reasons] if score else [],
+        score_reasons=[
+            {"message": r.message(ctx.gettext), "group": r.group, "marks": r.marks}
+            for r in score.reasons
+        ]
+        if score
+        else [],
     )
     return finish(request, response)
