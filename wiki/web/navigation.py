@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from wiki.actions import pages as page_actions
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound
-from wiki.navigation import categories, links, redirects, reports
+from wiki.navigation import backlinks, categories, links, redirects, reports
 from wiki.pages.rendering import page_url
 from wiki.text import titles
 from wiki.text.titles import NS_MAIN, NS_SPECIAL, Title
@@ -425,7 +425,7 @@ async def what_links_here(request: Request, sub: str) -> Response:
     result = None
     if target is not None:
         result = await wiki_of(request).read(
-            lambda s: links.what_links_here(
+            lambda s: backlinks.what_links_here(
                 s,
                 target,
                 from_id=start,

@@ -45,7 +45,7 @@ from wiki.models import Notification
 from wiki.pages import revisions
 from wiki.pages.rendering import page_url
 from wiki.patrol import abuse
-from wiki.talk import notifications, threads
+from wiki.talk import comments, notifications, signatures, threads
 from wiki.talk import posting as talk
 from wiki.text import titles
 from wiki.text.titles import Title
@@ -166,7 +166,7 @@ async def inbox_state(request: Request, ctx: Ctx) -> None:
 
 
 def _is_own_talk(title: Title, ip: str) -> bool:
-    if title.ns != titles.NS_USER_TALK or not threads.is_ip(title.text):
+    if title.ns != titles.NS_USER_TALK or not signatures.is_ip(title.text):
         return False
     return talk.canonical_ip(title.text) == talk.canonical_ip(ip)
 
@@ -201,7 +201,7 @@ def decorate(html: str, text: str, title: Title, gettext: Callable[[str], str]) 
             f'data-comment="{cid}">{label}</a></span>'
         )
 
-    return f'<div class="talk-thread">{threads.annotate_html(html, thread, tools)}</div>'
+    return f'<div class="talk-thread">{comments.annotate_html(html, thread, tools)}</div>'
 
 
 # --- posting: the forms and the API share these ------------------------------------------------
@@ -292,7 +292,7 @@ async def reply_page(request: Request, sub: str) -> Response:
         target=title,
         comment_id=comment_id,
         found=found,
-        excerpt=threads.excerpt(found.thread, found.comment, 400) if found else "",
+        excerpt=comments.excerpt(found.thread, found.comment, 400) if found else "",
         text=text,
         error=error,
         abuse_ack=ack,
