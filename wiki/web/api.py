@@ -30,7 +30,6 @@ from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -56,7 +55,7 @@ from wiki.text import diffing, titles
 from wiki.text.titles import Title
 from wiki.web import openapi
 from wiki.web import search as search_routes
-from wiki.web.base import MAX_ID, editor_of, int_param, wiki_of
+from wiki.web.base import MAX_ID, editor_of, int_param, run_diff, wiki_of
 from wiki.web.security import CSRF_HEADER
 from wiki.web.templating import Ctx
 
@@ -370,8 +369,7 @@ async def compare(request: Request) -> Response:
         return old.text, new.text
 
     old_text, new_text = await w.read(load)
-    timeout = w.settings.diff_timeout
-    result = await run_in_threadpool(lambda: diffing.diff(old_text, new_text, timeout=timeout))
+    result = await run_diff(request, old_text, new_text)
     shaped = diffing.to_json(result)
     return JSONResponse(
         {
