@@ -529,10 +529,25 @@ def test_unrelated_big_texts_fall_back_to_coarse() -> None:
     old = generated_text(1, 600_000)
     new = generated_text(2, 600_000)
     result = diff(old, new, timeout=0.2)
-    # Pure-Python diffing of unrelated 600 KB texts needs far more than 0.2 s.
-    assert result.coarse
+    # They share no line: not aligned at all, and the result says why it is coarse.
+    assert result.coarse and result.unrelated
+    assert [r.kind for r in rows_only(result)] == ["remove", "add"]
     assert expand(result, old, new) == (old, new)
     check_row_shapes(result)
+
+
+def test_big_texts_sharing_some_lines_are_not_called_unrelated() -> None:
+    old = generated_text(1, 100_000)
+    lines = old.split("\n")
+    other = generated_text(2, 100_000).split("\n")
+    # Every tenth paragraph kept: 10 % shared, so they are aligned as usual.
+    new = "\n".join(line if k % 10 == 0 else other[k % len(other)] for k, line in enumerate(lines))
+    result = diff(old, new, timeout=30.0)
+    assert not result.unrelated and not result.coarse
+    assert expand(result, old, new) == (old, new)
+    # And a time-out is a time-out, not "unrelated".
+    timed_out = diff(old, new, timeout=1e-9)
+    assert timed_out.coarse and not timed_out.unrelated
 
 
 def test_word_level_timeout_on_one_huge_line() -> None:
@@ -718,7 +733,19 @@ def test_slow_diff_says_it_took_too_long_not_too_different(app_settings: Setting
         ):
             page = c.get(f"/wiki/Slow?diff=2&oldid=1&uselang={lang}").text
             assert words in page
-            assert "too different" not in page and "terlalu berbeda" not in page
+            assert "almost no lines" not in page and "hampir tidak memiliki" not in page
+
+
+def test_unrelated_texts_say_so(client: TestClient) -> None:
+    save(client, "Swap", generated_text(21, 60_000))
+    save(client, "Swap", generated_text(22, 60_000))
+    for lang, words in (
+        ("en", "These texts have almost no lines in common, so whole paragraphs are shown."),
+        ("id", "Kedua teks ini hampir tidak memiliki baris yang sama"),
+    ):
+        page = client.get(f"/wiki/Swap?diff=2&oldid=1&uselang={lang}").text
+        assert words in page and "diff-unrelated" in page
+        assert "took too long" not in page and "terlalu lama" not in page
 
 
 def test_a_second_view_of_a_diff_comes_from_the_cache(client: TestClient) -> None:

@@ -49,13 +49,20 @@ Time limit
     highlights and no moves, and every changed run becomes at most two rows: one ``remove``
     row holding all its removed lines and one ``add`` row holding all its added lines (the
     text then contains ``"\\n"``; ``left_no``/``right_no`` are the first line's numbers).
-    This keeps the row count small however many lines changed, so two unrelated 2 MB texts
-    still answer in about ``timeout`` + 0.3 s of CPU.
+    This keeps the row count small however many lines changed.
+
+Unrelated texts
+    Two texts of 200+ lines that share less than 3 % of their three-word runs are not
+    aligned at all: the result is coarse with ``unrelated=True``
+    (one removed and one added row), in a fraction of the budget. This is the only case
+    where the diff may say the texts are too different; a coarse result with
+    ``unrelated=False`` ran out of time.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from itertools import accumulate
 
 from wiki.text.diffing_align import (
@@ -101,6 +108,12 @@ _PAIR_MIN_SIMILARITY = 0.3
 _PAIR_DP_LIMIT = 2500
 # The fine pass checks the deadline every this many rows.
 _CHECK_EVERY = 256
+# Texts of at least this many lines each that share less than ``_UNRELATED_SHARE`` of their
+# three-word runs are "unrelated": shown whole, without alignment. The runs are only
+# counted when fewer than ``_UNRELATED_LINES_SHARE`` of the non-blank lines are shared.
+_UNRELATED_MIN_LINES = 200
+_UNRELATED_SHARE = 0.03
+_UNRELATED_LINES_SHARE = 0.5
 
 
 # --- rows for changed runs -----------------------------------------------------------------
@@ -328,10 +341,14 @@ def diff(old: str, new: str, *, timeout: float = 1.0, context: int = 1) -> DiffR
     deadline = CpuDeadline(timeout)
     a_lines = _lines(old)
     b_lines = _lines(new)
-    blocks = line_blocks(a_lines, b_lines, CpuDeadline(max(timeout, MIN_LINE_BUDGET)))
+    unrelated = _unrelated(a_lines, b_lines)
+    if unrelated:
+        blocks = [(True, 0, len(a_lines), 0, len(b_lines))]
+    else:
+        blocks = line_blocks(a_lines, b_lines, CpuDeadline(max(timeout, MIN_LINE_BUDGET)))
 
     changes: dict[int, list[Row]] = {}
-    coarse = deadline.passed()
+    coarse = unrelated or deadline.passed()
     if not coarse:
         refiner = _Refiner(deadline)
         try:
@@ -381,8 +398,40 @@ def diff(old: str, new: str, *, timeout: float = 1.0, context: int = 1) -> DiffR
         for x in range(n - tail, n):
             out.append(_context_row(a_lines[i0 + x], i0 + x + 1, j0 + x + 1))
     return DiffResult(
-        rows=out, coarse=coarse, identical=False, added_words=added, removed_words=removed
+        rows=out,
+        coarse=coarse,
+        identical=False,
+        added_words=added,
+        removed_words=removed,
+        unrelated=unrelated,
     )
+
+
+def _unrelated(a_lines: list[str], b_lines: list[str]) -> bool:
+    """Two big texts that share almost no runs of three words.
+
+    Aligning them would spend the whole budget to find only blank lines in common, and
+    word highlights between unrelated paragraphs mean nothing; the diff says so instead.
+    Lines are checked first (cheap: texts sharing half their lines are related); a text
+    where every line changed a little still shares most of its three-word runs, so it is
+    not unrelated, and a few shared lines (table headers, say) do not make two texts
+    related.
+    """
+    if min(len(a_lines), len(b_lines)) < _UNRELATED_MIN_LINES:
+        return False
+    ca = Counter(line for line in a_lines if line.strip())
+    cb = Counter(line for line in b_lines if line.strip())
+    shared = sum(min(n, cb[line]) for line, n in ca.items() if line in cb)
+    if shared >= _UNRELATED_LINES_SHARE * min(ca.total(), cb.total()):
+        return False
+    sa, sb = _shingles(a_lines), _shingles(b_lines)
+    return len(sa & sb) < _UNRELATED_SHARE * min(len(sa), len(sb))
+
+
+def _shingles(lines: list[str]) -> set[int]:
+    """A content-defined sample (one in eight) of the hashes of the text's 3-word runs."""
+    words = "\n".join(lines).split()
+    return {h for h in map(hash, zip(words, words[1:], words[2:], strict=False)) if not h & 7}
 
 
 def _utf8_size(lines: list[str], start: int, end: int) -> int:

@@ -84,10 +84,15 @@ class Skip:
 
 @dataclass(frozen=True, slots=True)
 class DiffResult:
-    """The outcome of :func:`diff`. ``rows`` is empty when the texts are identical."""
+    """The outcome of :func:`diff`. ``rows`` is empty when the texts are identical.
+
+    ``coarse``: line level only (no word highlights, no moves). ``unrelated``: coarse because
+    the texts share almost no line, not because time ran out.
+    """
 
     rows: list[Row | Skip]
     coarse: bool
     identical: bool
     added_words: int
     removed_words: int
+    unrelated: bool = False
