@@ -19,8 +19,9 @@ from wiki.text.diffing import DiffResult, diff
 
 __all__ = ["CacheStats", "DiffCache", "cached_diff", "default_cache"]
 
-#: Total size (characters of both texts) of the comparisons kept, per process.
-MAX_CHARS = 40_000_000
+#: Total size (characters of both texts) of the comparisons kept, per process; a result
+#: takes one to two and a half bytes per character of its texts (measured on 500 KB pages).
+MAX_CHARS = 16_000_000
 #: At most this many comparisons are kept, per process.
 MAX_ENTRIES = 512
 
