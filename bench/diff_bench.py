@@ -222,15 +222,20 @@ def paragraph_article(writer: Writer, seed: int) -> tuple[str, str, list[tuple[s
     """
     rng = random.Random(seed)
     long_words = [w for w in writer.words if len(w) >= 8]
-    paras = [[rng.choice(long_words) for _ in range(100)] for _ in range(600)]
+    longer = [w for w in long_words if len(w) >= 9]  # 60 % of these: ~590 KB in all
+
+    def word() -> str:
+        return rng.choice(longer if rng.random() < 0.6 else long_words)
+
+    paras = [[word() for _ in range(100)] for _ in range(600)]
     changed: list[tuple[str, str]] = []
     new_paras = []
     for p in paras:
         q = list(p)
         for k in sorted(rng.sample(range(100), 2)):
-            q[k] = rng.choice(long_words)
+            q[k] = word()
             while q[k] == p[k]:
-                q[k] = rng.choice(long_words)
+                q[k] = word()
             changed.append((p[k], q[k]))
         new_paras.append(q)
     old = "\n".join(" ".join(p) for p in paras)
