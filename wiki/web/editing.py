@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -22,6 +23,7 @@ from wiki.patrol import abuse, autorevert
 from wiki.talk import posting as talk
 from wiki.text import diffing, sections
 from wiki.text.titles import Title
+from wiki.web import conflicts
 from wiki.web import talk as talk_web
 from wiki.web.base import editor_of, ensure_session, finish, int_param, run_diff, wiki_of
 from wiki.web.security import CSRF_FIELD
@@ -38,13 +40,16 @@ class EditRefused(PermissionDenied):
 
 @dataclass(frozen=True)
 class ConflictView:
-    """What the conflict screen shows: the current text, yours, and a merged proposal."""
+    """What the conflict screen shows: the current text, yours, and the merge's pieces, each
+    conflicting block with a choice (``wiki.web.conflicts``)."""
 
     theirs: str
     yours: str
     proposal: str
     diff: diffing.DiffResult
     blocks: int
+    parts: list[conflicts.Part] = field(default_factory=list)
+    parts_json: str = ""
 
 
 @dataclass
@@ -198,6 +203,8 @@ async def submit(request: Request, title: Title) -> Response:
         section=_section_of(form),
         exists=form.get("wpBaseRevId") not in (None, ""),
     )
+    if conflicts.PARTS_FIELD in form:  # the conflict screen: one choice per block
+        state.text = conflicts.compose(form)
     undid = int_param(form.get("wpUndidRevision"))  # an undo confirmed through this form
     if undid is not None:
         state.extra["wpUndidRevision"] = str(undid)
@@ -355,13 +362,16 @@ async def _conflict(
     await _keep_draft(request, title, state, "conflict")
     yours = exc.yours or state.text
     diff = await run_diff(request, exc.theirs, yours)
-    proposal = exc.proposal or yours
+    merge = await run_in_threadpool(lambda: conflicts.split(exc.base, exc.theirs, yours))
+    proposal = merge.text() if merge.clean else yours
     state.conflict = ConflictView(
         theirs=exc.theirs,
         yours=yours,
         proposal=proposal,
         diff=diff,
-        blocks=proposal.count("\n<<<<<<< "),
+        blocks=len(merge.conflicts),
+        parts=conflicts.parts(merge),
+        parts_json=conflicts.encode(merge),
     )
     state.error = exc.translated(ctx.gettext)
     # The proposal is a whole-page text on top of the latest revision: saving it resolves.
