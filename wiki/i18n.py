@@ -6,6 +6,8 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import cache, lru_cache
 from pathlib import Path
@@ -17,6 +19,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
+from wiki.errors import N_
 from wiki.settings import LANGUAGES
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
@@ -99,3 +102,45 @@ def format_number(n: int, lang: str) -> str:
 @cache
 def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
+
+
+#: The language and time zone of the request being served (set by ``wiki.web.base.make_ctx``),
+#: so that a :class:`Moment` in a message reads right wherever the message is formatted.
+_READER: ContextVar[tuple[str, str]] = ContextVar("reader", default=("en", "UTC"))
+
+
+def set_reader(lang: str, tz: str) -> None:
+    """Format moments for this reader in the current request (context)."""
+    _READER.set((lang, tz))
+
+
+#: What an expiry that never comes reads as (MediaWiki: "infinite").
+NEVER = N_("indefinite")
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A point in time (or None: never) that formats itself in the reader's language and time
+    zone; put it in a message's parameters instead of an ISO string."""
+
+    when: datetime | None
+
+    def __str__(self) -> str:
+        lang, tz = _READER.get()
+        if self.when is None:
+            return translations(lang).gettext(NEVER)
+        return format_timestamp(self.when, lang, "medium", tz)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def parse_expiry_param(value: object) -> datetime | None:
+    """A log entry's ``expiry`` parameter (ISO, or "infinity"/"infinite") as a datetime."""
+    if not isinstance(value, str) or not value or value in ("infinity", "infinite"):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from wiki import i18n
 from wiki.accounts import blocks, protection, rights
 from wiki.accounts.blocks import BlockInfo
 from wiki.errors import N_
@@ -24,7 +25,7 @@ class Refusal:
 
     kind: str  # "anonymous", "right", "blocked", "protected"
     msgid: str
-    params: dict[str, str]
+    params: dict[str, object]
     block: BlockInfo | None = None
     protection: protection.ProtectionInfo | None = None
 
@@ -54,11 +55,10 @@ def edit_refusal(
         return Refusal("right", N_("You do not have permission to edit pages."), {})
     block = blocks.find(session, user_id=editor.user_id, ip=editor.ip)
     if block is not None and not (block.allow_usertalk and _own_talk(title, editor)):
-        expiry = block.expires_at.isoformat() if block.expires_at else "infinite"
         return Refusal(
             "blocked",
             N_("You are blocked from editing until {expiry}. Reason: {reason}"),
-            {"expiry": expiry, "reason": block.reason or "—"},
+            {"expiry": i18n.Moment(block.expires_at), "reason": block.reason or "—"},
             block=block,
         )
     needed = "createtalk" if title.is_talk else "createpage"

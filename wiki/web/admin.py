@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from wiki.accounts import blocks, protection
-from wiki.errors import N_, PermissionDenied
+from wiki.errors import N_, BadInput, PermissionDenied
 from wiki.pages import revisions
 from wiki.pages.rendering import page_url
 from wiki.text import expiry
@@ -99,18 +99,28 @@ async def block(request: Request, sub: str) -> Response:
     ctx: Ctx = request.state.ctx
     ctx.require("block")
     if request.method != "POST":
-        return _page(request, "special_block.html", target=sub)
+        return _page(request, "special_block.html", target=sub, reasons=blocks.REASONS)
     form: FormData = request.state.form
     target = str(form.get("target", "")).strip()
-    expires_at = expiry.parse(str(form.get("expiry", "infinite")))
+    # MediaWiki's "Other time:" box wins when filled in (without JavaScript nothing switches
+    # the menu to "other" for you).
+    chosen = str(form.get("expiry_other", "")).strip() or str(form.get("expiry", "infinite"))
+    if chosen == "other":
+        raise BadInput(N_("Choose an expiry, or type one under “Other time”."))
+    expires_at = expiry.parse(chosen)
+    listed = str(form.get("reason_list", ""))
+    reason = blocks.compose_reason(
+        ctx.gettext(listed) if listed in blocks.REASONS else "", str(form.get("reason", ""))
+    )
     info = await w.write_quiet(
         lambda s: blocks.block(
             s,
             target,
             expires_at=expires_at,
-            reason=str(form.get("reason", "")),
+            reason=reason,
             allow_usertalk=bool(form.get("allow_usertalk")),
             block_createaccount=bool(form.get("block_createaccount")),
+            anon_only=bool(form.get("anon_only")),
             performer=ctx.performer,
         )
     )

@@ -59,10 +59,9 @@ def require_unblocked(session: Session, ctx: Ctx) -> None:
     """Blocked users cannot patrol, roll back, hide, delete or restore (as in MediaWiki)."""
     block = blocks.find(session, user_id=ctx.user_id, ip=ctx.client_ip)
     if block is not None:
-        expiry = block.expires_at.isoformat() if block.expires_at else "infinite"
         raise PermissionDenied(
             N_("You are blocked from editing until {expiry}. Reason: {reason}"),
-            expiry=expiry,
+            expiry=i18n.Moment(block.expires_at),
             reason=block.reason or "—",
         )
 

@@ -20,7 +20,7 @@ from wiki.pages.rendering import page_url
 from wiki.pages.revisions import Author
 from wiki.patrol.logs import Performer
 from wiki.settings import LANGUAGES, Settings
-from wiki.text import diffing
+from wiki.text import diffing, expiry
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -108,6 +108,8 @@ class Templates:
             )
             env.filters["ts"] = _ts_filter(lang)
             env.filters["num"] = lambda n, _lang=lang: i18n.format_number(n, _lang)
+            env.filters["expiry"] = _expiry_filter(lang)
+            env.globals["expiry_labels"] = expiry.LABELS
             self.envs[lang] = env
 
     def render(self, ctx: Ctx, template: str, /, **context: Any) -> str:
@@ -120,6 +122,21 @@ class Templates:
         ctx: Ctx = request.state.ctx
         body = self.render(ctx, template, request=request, **context)
         return HTMLResponse(body, status_code=status_code)
+
+
+def _expiry_filter(lang: str) -> Callable[..., str]:
+    """An expiry (a datetime, None, or a log entry's ISO/"infinity" parameter), localised."""
+    ts = _ts_filter(lang)
+
+    @pass_context
+    def fmt(context: Context, value: datetime | str | None) -> str:
+        when = value if isinstance(value, datetime) else i18n.parse_expiry_param(value)
+        if when is None:
+            return i18n.translations(lang).gettext(i18n.NEVER)
+        result: str = ts(context, when)
+        return result
+
+    return fmt
 
 
 def _ts_filter(lang: str) -> Callable[..., str]:
