@@ -101,6 +101,7 @@ def _namespace(request: Request, default: int | None = NS_MAIN) -> int | None:
 def _namespace_named(raw: str) -> int:
     """A namespace by its English or Indonesian name ("main" for the main one)."""
     names = {name.lower(): ns for ns, name in titles.NAMESPACES.items() if ns > 0}
+    names |= {name.lower(): ns for ns, name in titles.namespace_names() if ns > 0}
     names |= {alias: ns for alias, ns in titles.ALIASES.items() if ns >= 0}
     names["main"] = NS_MAIN
     found = names.get(raw.replace("_", " ").strip().lower())
@@ -122,7 +123,7 @@ def _flag(request: Request, name: str, default: bool = False) -> bool:
 
 
 def _namespaces() -> list[tuple[int, str]]:
-    return [(ns, name) for ns, name in titles.NAMESPACES.items() if ns >= 0]
+    return titles.namespace_names()
 
 
 # --- lists of pages -----------------------------------------------------------------------
