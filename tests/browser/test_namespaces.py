@@ -44,9 +44,7 @@ def test_indonesian_wiki_names_namespaces_in_indonesian(
     options = page.locator("select[name=namespace] option").all_inner_texts()
     assert "Pembicaraan" in options and "Pengguna" in options and "Proyek" in options
     assert "Talk" not in options
-    expect(page.locator(".mw-changeslist, main").first).to_contain_text(
-        f"Pembicaraan:Dana {lang}"
-    )
+    expect(page.locator(".mw-changeslist, main").first).to_contain_text(f"Pembicaraan:Dana {lang}")
     page.goto(f"{id_server.url}/wiki/Special:Contributions/127.0.0.1?uselang={lang}")
     options = page.locator("select[name=namespace] option").all_inner_texts()
     assert "Pembicaraan Pengguna" in options

@@ -71,7 +71,7 @@ def edit_refusal(
         return Refusal(
             "protected",
             N_("This page is protected so that only {who} can edit it. Reason: {reason}"),
-            {"who": p.level, "reason": p.reason or "—"},
+            {"who": i18n.Word("group", p.level), "reason": p.reason or "—"},
             protection=p,
         )
     return None

@@ -152,9 +152,9 @@ class UnresolvedConflict(BadInput):
         first = blocks[0]
         super().__init__(
             N_(
-                "Nothing was saved: your text still holds {count} unresolved conflict "
-                "block(s), the first on line {line} (“{start}”). In each block choose what to "
-                "keep and delete the lines <<<<<<<, ======= and >>>>>>>, then save again."
+                "Nothing was saved: your text still holds an unresolved conflict block on "
+                "line {line} (“{start}”). In each such block choose what to keep and delete "
+                "the lines <<<<<<<, ======= and >>>>>>>, then save again."
             ),
             count=len(blocks),
             line=first.line,

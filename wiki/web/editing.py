@@ -342,14 +342,14 @@ async def _abuse_refusal(
     if screened.refusal is not None:
         state.error = ctx.gettext(
             "This edit was stopped by a rule of this wiki: {message} Your text is kept below."
-        ).format(message=screened.refusal)
+        ).format(message=ctx.gettext(screened.refusal))  # seeded rules' texts translate
         await _keep_draft(request, title, state, "refused")
         return edit_response(request, title, state, 429 if screened.throttled else 403)
     seen = abuse.parse_acknowledged(state.extra.get("wpAbuseAck", "")) | set(screened.warnings)
     state.extra["wpAbuseAck"] = ",".join(str(i) for i in sorted(seen))
     state.error = ctx.gettext(
         "Warning from a rule of this wiki: {message} If you are sure, save again."
-    ).format(message=" ".join(screened.warnings.values()))
+    ).format(message=" ".join(ctx.gettext(m) for m in screened.warnings.values()))
     await _keep_draft(request, title, state, "refused")
     return edit_response(request, title, state, 200)
 

@@ -52,6 +52,12 @@ LABELS: dict[str, str] = {
     "WhatLinksHere": N_("What links here"),
     "MovePage": N_("Move page"),
     "Categories": N_("Categories"),
+    "RevisionDelete": N_("Change revision visibility"),
+    "Undelete": N_("View and restore deleted pages"),
+    "AbuseFilter": N_("Abuse rules"),
+    "BlockList": N_("Blocked users"),
+    "Log": N_("Logs"),
+    "RecentChangesLinked": N_("Related changes"),
 }
 GROUPS: dict[str, str] = {
     "pages": N_("Lists of pages"),

@@ -107,8 +107,13 @@ class Templates:
                 allowed=protection.allowed,
             )
             env.filters["ts"] = _ts_filter(lang)
-            env.filters["num"] = lambda n, _lang=lang: i18n.format_number(n, _lang)
+            env.filters["num"] = _num_filter(lang)
             env.filters["expiry"] = _expiry_filter(lang)
+            # A vocabulary word shown from data: {{ entry.type|label('log') }}.
+            env.filters["label"] = lambda v, kind, _lang=lang: i18n.label(kind, v, _lang)
+            # Stored text that may be one of our own messages (seeded abuse rules): translated
+            # when it is, shown as it is otherwise; never %-formatted, unlike _().
+            env.filters["msg"] = lambda v, _lang=lang: i18n.translations(_lang).gettext(str(v))
             env.globals["expiry_labels"] = expiry.LABELS
             self.envs[lang] = env
 
@@ -122,6 +127,17 @@ class Templates:
         ctx: Ctx = request.state.ctx
         body = self.render(ctx, template, request=request, **context)
         return HTMLResponse(body, status_code=status_code)
+
+
+def _num_filter(lang: str) -> Callable[..., str]:
+    """A number in the locale's digits; ``places`` fixes the decimals (``|num(2)``)."""
+
+    def fmt(n: float, places: int | None = None) -> str:
+        if places is None:
+            return i18n.format_number(n, lang)
+        return i18n.format_fixed(n, places, lang)
+
+    return fmt
 
 
 def _expiry_filter(lang: str) -> Callable[..., str]:
@@ -141,10 +157,12 @@ def _expiry_filter(lang: str) -> Callable[..., str]:
 
 def _ts_filter(lang: str) -> Callable[..., str]:
     @pass_context
-    def fmt(context: Context, dt: datetime, style: str = "medium") -> str:
+    def fmt(context: Context, dt: datetime, style: str = "datetime") -> str:
+        """``style``: "datetime" (the locale's one format), "time" or "date" (day headings);
+        readers without an account are told the zone (UTC)."""
         ctx = context.get("ctx")
         account = getattr(ctx, "account", None)
         tz = account.timezone if account is not None else "UTC"
-        return i18n.format_timestamp(dt, lang, style, tz)
+        return i18n.format_timestamp(dt, lang, style, tz, show_zone=account is None)
 
     return fmt
