@@ -4,15 +4,27 @@ that still holds a marked block is refused, kept and pointed out."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.conftest import GENEROUS_LIMITS
 from tests.server import WikiServer
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WikiServer]:
+    """A real server (2 workers) whose rate limits let these tests' anonymous saves through:
+    every browser here shares one address."""
+    env = {"WIKI_RATE_LIMITS": GENEROUS_LIMITS}
+    with WikiServer(workers=2, data_dir=tmp_path_factory.mktemp("live"), env=env) as server:
+        yield server
+
 
 TEXT = """Dana desa disalurkan setiap tahun.
 
@@ -89,6 +101,9 @@ def test_one_merges_the_other_resolves_the_conflict(
         carol.locator("#editform button[name=wpSave]").click()
     expect(carol.locator(".article")).to_contain_text("dua kali dalam setahun anggaran")
     expect(carol.locator(".article")).not_to_contain_text("<<<<<<<")
+    # Her browser's kept text is done with once the resolution is published.
+    kept = "() => Object.keys(localStorage).filter(k => k.startsWith('gotong-draft:'))"
+    assert carol.evaluate(kept) == []
     with httpx.Client() as c:
         raw = c.get(url + "?action=raw").text
     expected = TEXT.replace("setiap tahun", "dua kali dalam setahun anggaran").replace(

@@ -5,17 +5,28 @@ and right-aligned number columns in tables despite the CSP."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import GENEROUS_LIMITS, PASSWORD, make_user
 from tests.server import WikiServer
 from wiki.db import Database
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WikiServer]:
+    """A real server (2 workers) whose rate limits let these tests' anonymous saves through:
+    every browser here shares one address."""
+    env = {"WIKI_RATE_LIMITS": GENEROUS_LIMITS}
+    with WikiServer(workers=2, data_dir=tmp_path_factory.mktemp("live"), env=env) as server:
+        yield server
+
 
 TEXTS = {
     "en": {
