@@ -332,6 +332,11 @@ async def _save(request: Request, title: Title, state: EditState) -> Response:
     return RedirectResponse(page_url(title), status_code=303)
 
 
+def _rule_text(ctx: Ctx, message: str) -> str:
+    """A rule's message, translated when it is a seeded rule's (``abuse.SEED_TEXTS``)."""
+    return ctx.gettext(message) if message else message  # gettext("") is the catalogue header
+
+
 async def _abuse_refusal(
     request: Request, title: Title, state: EditState, screened: abuse.Outcome
 ) -> Response:
@@ -342,14 +347,14 @@ async def _abuse_refusal(
     if screened.refusal is not None:
         state.error = ctx.gettext(
             "This edit was stopped by a rule of this wiki: {message} Your text is kept below."
-        ).format(message=ctx.gettext(screened.refusal))  # seeded rules' texts translate
+        ).format(message=_rule_text(ctx, screened.refusal))
         await _keep_draft(request, title, state, "refused")
         return edit_response(request, title, state, 429 if screened.throttled else 403)
     seen = abuse.parse_acknowledged(state.extra.get("wpAbuseAck", "")) | set(screened.warnings)
     state.extra["wpAbuseAck"] = ",".join(str(i) for i in sorted(seen))
     state.error = ctx.gettext(
         "Warning from a rule of this wiki: {message} If you are sure, save again."
-    ).format(message=" ".join(ctx.gettext(m) for m in screened.warnings.values()))
+    ).format(message=" ".join(_rule_text(ctx, m) for m in screened.warnings.values()))
     await _keep_draft(request, title, state, "refused")
     return edit_response(request, title, state, 200)
 

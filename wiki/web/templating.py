@@ -113,7 +113,9 @@ class Templates:
             env.filters["label"] = lambda v, kind, _lang=lang: i18n.label(kind, v, _lang)
             # Stored text that may be one of our own messages (seeded abuse rules): translated
             # when it is, shown as it is otherwise; never %-formatted, unlike _().
-            env.filters["msg"] = lambda v, _lang=lang: i18n.translations(_lang).gettext(str(v))
+            env.filters["msg"] = lambda v, _lang=lang: (
+                i18n.translations(_lang).gettext(str(v)) if v else ""
+            )
             env.globals["expiry_labels"] = expiry.LABELS
             self.envs[lang] = env
 
