@@ -19,6 +19,7 @@ from wiki.cache import Epoch
 from wiki.db import Database
 from wiki.errors import WikiError
 from wiki.settings import Settings
+from wiki.text import titles
 from wiki.web import (  # noqa: F401 (they register special pages)
     abuse,
     accounts,
@@ -71,6 +72,7 @@ def routes() -> list[BaseRoute]:
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the app for ``settings`` (default: from the environment). Nothing is global."""
     settings = (settings or Settings.from_env()).validated().with_secret()
+    titles.set_content_language(settings.language)  # namespace names in URLs and on pages
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url)
     wiki = Wiki(

@@ -365,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
+        titles.set_content_language(settings.language)  # as create_app: names in the index
         if args.command == "init":
             return cmd_init(settings)
         if args.command == "check":

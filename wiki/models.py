@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
     func,
     select,
     true,
@@ -259,6 +260,9 @@ class Block(Base):
     reason: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
     allow_usertalk: Mapped[bool] = mapped_column(Boolean, default=True)
     block_createaccount: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: An IP or range block that spares logged-in users on the address (MediaWiki's default
+    #: for IP blocks: carriers share addresses widely).
+    anon_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     performer_text: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from wiki.accounts import blocks, protection
 from wiki.actions import admin as admin_actions
 from wiki.actions import pages as page_actions
+from wiki.errors import N_, BadInput
 from wiki.pages import revisions
 from wiki.pages.rendering import page_url
 from wiki.text import expiry
@@ -67,18 +68,28 @@ async def block(request: Request, sub: str) -> Response:
     ctx: Ctx = request.state.ctx
     ctx.require("block")
     if request.method != "POST":
-        return _admin_page(request, "special_block.html", target=sub)
+        return _admin_page(request, "special_block.html", target=sub, reasons=blocks.REASONS)
     form: FormData = request.state.form
     target = str(form.get("target", "")).strip()
+    # MediaWiki's "Other time:" box wins when filled in (without JavaScript nothing switches
+    # the menu to "other" for you).
+    chosen = str(form.get("expiry_other", "")).strip() or str(form.get("expiry", "infinite"))
+    if chosen == "other":
+        raise BadInput(N_("Choose an expiry, or type one under “Other time”."))
+    listed = str(form.get("reason_list", ""))
+    reason = blocks.compose_reason(
+        ctx.gettext(listed) if listed in blocks.REASONS else "", str(form.get("reason", ""))
+    )
     info = await w.act(
         admin_actions.block,
         w.env,
         actor_of(ctx),
         target,
-        expires_at=expiry.parse(str(form.get("expiry", "infinite"))),
-        reason=str(form.get("reason", "")),
+        expires_at=expiry.parse(chosen),
+        reason=reason,
         allow_usertalk=bool(form.get("allow_usertalk")),
         block_createaccount=bool(form.get("block_createaccount")),
+        anon_only=bool(form.get("anon_only")),
     )
     return RedirectResponse(page_url("Special:BlockList", target=info.target), status_code=303)
 

@@ -173,6 +173,9 @@ def make_ctx(request: Request, account: users.Account | None = None) -> Ctx:
         ctx.user_name = account.name
         ctx.groups = account.groups
         ctx.account = account
+    i18n.set_reader(
+        lang, account.timezone if account is not None else "UTC", show_zone=account is None
+    )
     return ctx
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -29,7 +30,7 @@ from wiki.pages.rendering import page_url
 from wiki.patrol import abuse
 from wiki.text import diffing, sections
 from wiki.text.titles import Title
-from wiki.web import forms
+from wiki.web import conflicts, forms
 from wiki.web import talk as talk_web
 from wiki.web.base import actor_of, ensure_session, int_param, run_diff, wiki_of
 from wiki.web.templating import Ctx
@@ -37,13 +38,16 @@ from wiki.web.templating import Ctx
 
 @dataclass(frozen=True)
 class ConflictView:
-    """What the conflict screen shows: the current text, yours, and a merged proposal."""
+    """What the conflict screen shows: the current text, yours, and the merge's pieces, each
+    conflicting block with a choice (``wiki.web.conflicts``)."""
 
     theirs: str
     yours: str
     proposal: str
     diff: diffing.DiffResult
     blocks: int
+    parts: list[conflicts.Part] = field(default_factory=list)
+    parts_json: str = ""
 
 
 @dataclass
@@ -161,6 +165,8 @@ async def submit(request: Request, title: Title) -> Response:
         section=_section_of(form),
         exists=form.get("wpBaseRevId") not in (None, ""),
     )
+    if conflicts.PARTS_FIELD in form:  # the conflict screen: one choice per block
+        state.text = conflicts.compose(form)
     undid = int_param(form.get("wpUndidRevision"))  # an undo confirmed through this form
     if undid is not None:
         state.extra["wpUndidRevision"] = str(undid)
@@ -222,14 +228,14 @@ async def _save(request: Request, title: Title, state: EditState) -> Response:
     except AbuseDisallowed as exc:
         state.error = ctx.gettext(
             "This edit was stopped by a rule of this wiki: {message} Your text is kept below."
-        ).format(message=exc.rule_message)
+        ).format(message=_rule_text(ctx, exc.rule_message))
         return edit_response(request, title, state, 403)
     except AbuseWarned as exc:  # the form again, the warnings acknowledged: saving again saves
         seen = edit.acknowledged | set(exc.warnings)
         state.extra["wpAbuseAck"] = ",".join(str(i) for i in sorted(seen))
         state.error = ctx.gettext(
             "Warning from a rule of this wiki: {message} If you are sure, save again."
-        ).format(message=" ".join(exc.warnings.values()))
+        ).format(message=" ".join(_rule_text(ctx, m) for m in exc.warnings.values()))
         return edit_response(request, title, state, 200)
     except (TooLarge, BadInput) as exc:
         state.error = exc.translated(ctx.gettext)
@@ -246,19 +252,27 @@ async def _save(request: Request, title: Title, state: EditState) -> Response:
     return RedirectResponse(page_url(title), status_code=303)
 
 
+def _rule_text(ctx: Ctx, message: str) -> str:
+    """A rule's message, translated when it is a seeded rule's (``abuse.SEED_TEXTS``)."""
+    return ctx.gettext(message) if message else message  # gettext("") is the catalogue header
+
+
 async def _conflict(
     request: Request, title: Title, state: EditState, exc: EditConflict
 ) -> Response:
     """The conflict screen: current text and yours side by side, and an editable proposal."""
     yours = exc.yours or state.text
     diff = await run_diff(request, exc.theirs, yours)
-    proposal = exc.proposal or yours
+    merge = await run_in_threadpool(lambda: conflicts.split(exc.base, exc.theirs, yours))
+    proposal = merge.text() if merge.clean else yours
     state.conflict = ConflictView(
         theirs=exc.theirs,
         yours=yours,
         proposal=proposal,
         diff=diff,
-        blocks=proposal.count("\n<<<<<<< "),
+        blocks=len(merge.conflicts),
+        parts=conflicts.parts(merge),
+        parts_json=conflicts.encode(merge),
     )
     state.error = exc.translated(request.state.ctx.gettext)
     # The proposal is a whole-page text on top of the latest revision: saving it resolves.

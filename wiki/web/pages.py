@@ -137,7 +137,7 @@ def _load_article(request: Request, title: Title, session: Session) -> Article |
         section_link=_section_link(ctx, title),
     )
     if title.is_talk:  # comment anchors and Reply links
-        html = talk_web.decorate(html, rev.text, title, ctx.gettext)
+        html = talk_web.decorate(html, rev.text, title, ctx.gettext, ctx.lang)
     # Red or blue: the category links at the bottom and the redirect target.
     target = titles.parse(stored.redirect) if stored.redirect else None
     wanted = [Title(NS_CATEGORY, c) for c in stored.categories]

@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from wiki import i18n
 from wiki.actions import personal
 from wiki.actions import talk as talk_actions
 from wiki.actions.context import REST
@@ -183,20 +184,27 @@ def reply_url(title: Title, comment_id: str) -> str:
     return page_url(f"Special:Reply/{title.key}", comment=comment_id)
 
 
-def decorate(html: str, text: str, title: Title, gettext: Callable[[str], str]) -> str:
+def decorate(
+    html: str, text: str, title: Title, gettext: Callable[[str], str], lang: str = "en"
+) -> str:
     """A talk page's rendered HTML with each comment's timestamp made its anchor (a permalink,
-    as DiscussionTools does) and followed by a Reply link."""
+    as DiscussionTools does) and followed by a Reply link. The timestamp shows in ``lang``'s one
+    date-time format, in UTC as the signature says (the HTML is shared by every reader)."""
     thread = threads.parse(text)
     if not thread.comments:
         return html
     label = escape(gettext("reply"))
+
+    def shown(comment: threads.Comment) -> str:
+        return i18n.format_timestamp(comment.timestamp, lang, "datetime", "UTC", show_zone=True)
 
     def tools(comment: threads.Comment) -> str:
         cid = escape(comment.id)
         fragment = escape(quote(comment.id, safe=FRAGMENT_SAFE))
         href = escape(reply_url(title, comment.id))
         return (
-            f'<a class="talk-stamp" id="{cid}" href="#{fragment}">{escape(comment.stamp)}</a>'
+            f'<a class="talk-stamp" id="{cid}" href="#{fragment}">'
+            f'<time datetime="{comment.timestamp.isoformat()}">{escape(shown(comment))}</time></a>'
             f'<span class="talk-tools"> <a class="talk-reply" href="{href}" '
             f'data-comment="{cid}">{label}</a></span>'
         )

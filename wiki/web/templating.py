@@ -22,7 +22,7 @@ from wiki.pages.rendering import page_url
 from wiki.pages.revisions import Author
 from wiki.patrol.logs import Performer
 from wiki.settings import LANGUAGES, Settings
-from wiki.text import diffing
+from wiki.text import diffing, expiry
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -109,7 +109,16 @@ class Templates:
                 allowed=protection.allowed,
             )
             env.filters["ts"] = _ts_filter(lang)
-            env.filters["num"] = lambda n, _lang=lang: i18n.format_number(n, _lang)
+            env.filters["num"] = _num_filter(lang)
+            env.filters["expiry"] = _expiry_filter(lang)
+            # A vocabulary word shown from data: {{ entry.type|label('log') }}.
+            env.filters["label"] = lambda v, kind, _lang=lang: i18n.label(kind, v, _lang)
+            # Stored text that may be one of our own messages (seeded abuse rules): translated
+            # when it is, shown as it is otherwise; never %-formatted, unlike _().
+            env.filters["msg"] = lambda v, _lang=lang: (
+                i18n.translations(_lang).gettext(str(v)) if v else ""
+            )
+            env.globals["expiry_labels"] = expiry.LABELS
             env.filters["evidence"] = evidence_marks
             self.envs[lang] = env
 
@@ -125,13 +134,41 @@ class Templates:
         return HTMLResponse(body, status_code=status_code)
 
 
+def _num_filter(lang: str) -> Callable[..., str]:
+    """A number in the locale's digits; ``places`` fixes the decimals (``|num(2)``)."""
+
+    def fmt(n: float, places: int | None = None) -> str:
+        if places is None:
+            return i18n.format_number(n, lang)
+        return i18n.format_fixed(n, places, lang)
+
+    return fmt
+
+
+def _expiry_filter(lang: str) -> Callable[..., str]:
+    """An expiry (a datetime, None, or a log entry's ISO/"infinity" parameter), localised."""
+    ts = _ts_filter(lang)
+
+    @pass_context
+    def fmt(context: Context, value: datetime | str | None) -> str:
+        when = value if isinstance(value, datetime) else i18n.parse_expiry_param(value)
+        if when is None:
+            return i18n.translations(lang).gettext(i18n.NEVER)
+        result: str = ts(context, when)
+        return result
+
+    return fmt
+
+
 def _ts_filter(lang: str) -> Callable[..., str]:
     @pass_context
-    def fmt(context: Context, dt: datetime, style: str = "medium") -> str:
+    def fmt(context: Context, dt: datetime, style: str = "datetime") -> str:
+        """``style``: "datetime" (the locale's one format), "time" or "date" (day headings);
+        readers without an account are told the zone (UTC)."""
         ctx = context.get("ctx")
         account = getattr(ctx, "account", None)
         tz = account.timezone if account is not None else "UTC"
-        return i18n.format_timestamp(dt, lang, style, tz)
+        return i18n.format_timestamp(dt, lang, style, tz, show_zone=account is None)
 
     return fmt
 

@@ -1,6 +1,6 @@
 """imported revisions: source, original id and original text
 
-Revision ID: 0011_lead
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-05 15:40:00
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from alembic import op
 
-revision: str = "0011_lead"
+revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
