@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -16,9 +16,10 @@ from starlette.responses import Response
 from wiki import i18n
 from wiki.accounts import permissions, protection, users
 from wiki.accounts.ratelimit import RateLimiter
-from wiki.cache import LRU, Epoch
+from wiki.cache import LRU, Epoch, PageCache
 from wiki.db import Database
 from wiki.errors import N_, RateLimited
+from wiki.navigation import dependents
 from wiki.patrol import watchlist
 from wiki.settings import Settings
 from wiki.text import diffing, markup
@@ -57,9 +58,8 @@ class Wiki:
     db: Database
     templates: Templates
     sessions: Sessions
-    epoch: Epoch
-    #: Bumped when a login session or account changes (logout, rights, preferences, blocks).
-    account_epoch: Epoch
+    #: Cache versions and invalidation, shared by every process and host (see wiki.cache).
+    cache: PageCache
     limiter: RateLimiter
     article_cache: LRU[tuple[str, str], Article] = field(init=False)
     page_cache: LRU[tuple[str, str], bytes] = field(init=False)
@@ -77,6 +77,31 @@ class Wiki:
         self.trusted_proxies = frozenset(
             p.strip() for p in self.settings.trusted_proxies.split(",") if p.strip()
         )
+
+    @property
+    def epoch(self) -> Epoch:
+        """Bumped for everything at once (``invalidate_all``); saves bump pages instead."""
+        return self.cache.epoch("epoch")
+
+    @property
+    def account_epoch(self) -> Epoch:
+        """Bumped when a login session or account changes (logout, rights, preferences,
+        blocks, watches)."""
+        return self.cache.epoch("accounts")
+
+    def page_version(self, title: Title) -> tuple[int, int]:
+        """The version cached views of ``title`` are checked against; read it *before* the
+        database (see wiki.cache)."""
+        return self.cache.version(title.key)
+
+    def invalidate(self, titles: Sequence[Title], *, links_changed: bool = False) -> None:
+        """After a commit that changed ``titles``: make their cached views stale on every
+        process and host, with their redirects and (``links_changed``: created, deleted or
+        moved) the pages linking to them. Blocking (one read); call it off the event loop.
+        See wiki.navigation.dependents for the rules."""
+        with self.db.read() as session:
+            keys = dependents.dependents(session, titles, links_changed=links_changed)
+        self.cache.invalidate(keys)
 
     def account_version(self) -> int:
         """Changes when an account, session or watch changes, and every minute (implicit
@@ -157,13 +182,29 @@ class Wiki:
 
         return await run_in_threadpool(work)
 
-    async def write(self, fn: Callable[[Session], T]) -> T:
-        """Run ``fn`` in one write transaction, off the event loop; bump the cache epoch after."""
+    async def write(
+        self, fn: Callable[[Session], T], *, touches: Iterable[Title] | None = None
+    ) -> T:
+        """Run ``fn`` in one write transaction, off the event loop, then invalidate caches.
+
+        ``touches``: the titles ``fn`` may create, change, delete or move (both ends of a
+        move). Only they and their dependents (wiki.navigation.dependents, worked out in the
+        same transaction) are made stale. Without it, every cached page is."""
+        touched = None if touches is None else list(dict.fromkeys(touches))
 
         def work() -> T:
             with self.db.write() as session:
+                before = None if touched is None else dependents.snapshot(session, touched)
                 result = fn(session)
-            self.epoch.bump()
+                stale = (
+                    None
+                    if touched is None or before is None
+                    else dependents.stale_after(session, before, touched)
+                )
+            if stale is None:
+                self.cache.invalidate_all()
+            else:
+                self.cache.invalidate(stale)
             return result
 
         return await run_in_threadpool(work)

@@ -307,7 +307,7 @@ async def _save(request: Request, title: Title, state: EditState) -> Response:
         return result
 
     try:
-        result = await w.write(work)
+        result = await w.write(work, touches=[title])
     except (TooLarge, BadInput) as exc:
         state.error = exc.translated(ctx.gettext)
         await _keep_draft(request, title, state, "too_large" if exc.status == 413 else "invalid")

@@ -619,7 +619,8 @@ async def move_page(request: Request, sub: str) -> Response:
         )
 
     try:
-        result = await w.write(work)
+        # Both ends of the move, and their talk pages (move_talk).
+        result = await w.write(work, touches=[old, new, old.talk(), new.talk()])
     except (BadInput, NotFound) as exc:
         form.error = exc.translated(ctx.gettext)
         return _move_page(request, form, exc.status)

@@ -119,8 +119,8 @@ async def visit(request: Request, title: Title) -> watchlist.WatchState | None:
         return None
     uid = ctx.user_id
     w = wiki_of(request)
-    # Nothing to read again until a save (page epoch) or a watch change (account epoch).
-    version = w.epoch.current() ^ (w.account_version() << 1)
+    # Nothing to read again until a save of the page or a watch change (account epoch).
+    version = hash((w.page_version(title), w.account_version()))
     key = (uid, title.key)
     cached = w.watch_cache.get(key, version)
     if cached is not None:
@@ -304,7 +304,7 @@ async def do_rollback(request: Request, title: Title, from_user: str) -> reverts
             hidden_user=gettext(reverts.HIDDEN_USER),
         )
 
-    return await w.write(work)
+    return await w.write(work, touches=[title])
 
 
 async def rollback_post(request: Request, title: Title) -> Response:
@@ -439,7 +439,7 @@ async def do_undo(
         edits.after_save(session, result, author, tags=[edits.TAG_UNDO])
         return result
 
-    return await w.write(work)
+    return await w.write(work, touches=[title])
 
 
 # --- hiding revisions --------------------------------------------------------------------------
@@ -545,7 +545,7 @@ async def do_delete(request: Request, title: Title, reason: str) -> deletion.Del
         require_unblocked(session, ctx)
         return deletion.delete_page(session, title, performer=performer, reason=reason)
 
-    return await wiki_of(request).write(work)
+    return await wiki_of(request).write(work, touches=[title])
 
 
 async def delete_post(request: Request, title: Title) -> Response:
@@ -582,7 +582,7 @@ async def undelete(request: Request, sub: str) -> Response:
                 session, title, performer=performer, rev_ids=chosen or None, reason=reason
             )
 
-        await w.write(work)
+        await w.write(work, touches=[title])
         return RedirectResponse(page_url(title, action="history"), status_code=303)
     rev_id = int_param(request.query_params.get("revision"))
     if rev_id is not None:
