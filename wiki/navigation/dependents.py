@@ -4,22 +4,22 @@ A save of page A makes stale:
 
 - A itself, and the redirects to A (their view shows A's text);
 - the pages that transclude A (:func:`transcluders`; templates do not exist yet);
-- the category pages A joins or leaves (their listing changes);
-- the users who got a new notification from it (their bell: key ``inbox:<user id>``), and
-  on an IP's talk page, that IP's new-messages flag;
-- only when A is created, deleted or moved: the pages linking to A (red or blue links), the
-  members of A when it is a category (the category link turns blue or red), and A's talk or
-  subject page (the red or blue tab).
+- the category pages (their listing may change);
+- on an IP's talk page, that IP's new-messages flag (users notified by the save are found
+  by :func:`notified_since`: their bell, key ``inbox:<user id>``);
+- only when A is created, deleted, moved or restored: the pages linking to A (red or blue
+  links), the members of A when it is a category (the category link turns blue or red), and
+  A's talk or subject page (the red or blue tab).
 
-Use :func:`snapshot` inside the write transaction before the change and :func:`stale_after`
-after it (``Wiki.write(fn, touches=[...])`` does both), or :func:`dependents` after the commit
-when you already know whether A was created, deleted or moved.
+``Wiki.changed`` calls :func:`stale` after every committed action (wiki.actions), with the
+titles the action changed and whether one came into being or went away. Which categories a
+save took a page out of is not known after the commit, so every save makes category pages
+stale (:data:`CATEGORY_LISTINGS`); article views are not affected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -28,14 +28,11 @@ from wiki.cache import MAX_PAGE_FILES
 from wiki.models import CategoryLink, Link, LinkTarget, Notification, Page, Redirect
 from wiki.text.titles import NS_CATEGORY, NS_USER_TALK, Title
 
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What the titles' dependents depend on, at one moment of a transaction."""
-
-    exists: frozenset[Title]
-    categories: dict[Title, frozenset[str]]
-    last_notification: int
+#: Every category page's listing: a save may take a page out of a category, and after the
+#: commit nothing says which, so category pages are made stale by every save of a page.
+CATEGORY_LISTINGS = "category-listings"
+#: Notifications re-read below the newest seen, for ids committed out of order.
+NOTIFICATION_LOOKBACK = 20
 
 
 def inbox_key(user_id: int) -> str:
@@ -59,48 +56,45 @@ def _pages(session: Session, wanted: Sequence[Title]) -> dict[Title, int]:
     return {Title(ns, text): pid for pid, ns, text in rows}
 
 
-def snapshot(session: Session, titles: Iterable[Title]) -> Snapshot:
+def stale(session: Session, titles: Sequence[Title], *, existence: bool) -> set[str]:
+    """The cache keys a committed change of ``titles`` makes stale (``existence``: a page
+    was created, deleted, moved or restored)."""
     wanted = list(dict.fromkeys(titles))
-    pages = _pages(session, wanted)
-    categories: dict[Title, set[str]] = {t: set() for t in wanted}
-    if pages:
-        by_id = {pid: t for t, pid in pages.items()}
-        rows = session.execute(
-            select(CategoryLink.from_page_id, CategoryLink.category).where(
-                CategoryLink.from_page_id.in_(by_id)
-            )
+    if existence:  # the Page | Talk tab of the other one changes colour, moved talk pages
+        wanted = list(
+            dict.fromkeys([*wanted, *(t.subject() if t.is_talk else t.talk() for t in wanted)])
+        )
+    keys = dependents(session, wanted, links_changed=existence)
+    keys.update(Title(NS_CATEGORY, c).key for c in categories_of(session, wanted))
+    keys.add(CATEGORY_LISTINGS)
+    keys.update(ip_inbox_key(t.text) for t in wanted if t.ns == NS_USER_TALK)
+    return keys
+
+
+def categories_of(session: Session, titles: Sequence[Title]) -> set[str]:
+    """The categories ``titles`` are in now."""
+    pages = _pages(session, titles)
+    if not pages:
+        return set()
+    return set(
+        session.scalars(
+            select(CategoryLink.category).where(CategoryLink.from_page_id.in_(pages.values()))
         ).all()
-        for pid, category in rows:
-            categories[by_id[pid]].add(category)
-    last = session.scalar(select(func.max(Notification.id))) or 0
-    return Snapshot(
-        exists=frozenset(pages),
-        categories={t: frozenset(c) for t, c in categories.items()},
-        last_notification=last,
     )
 
 
-def stale_after(session: Session, before: Snapshot, titles: Iterable[Title]) -> set[str]:
-    """The cache keys made stale by the change since ``before`` (same transaction)."""
-    wanted = list(dict.fromkeys(titles))
-    after = snapshot(session, wanted)
-    moved_in_or_out = [t for t in wanted if (t in before.exists) != (t in after.exists)]
-    keys = dependents(session, wanted, links_changed=False)
-    keys |= dependents(session, moved_in_or_out, links_changed=True)
-    for t in wanted:
-        changed = before.categories.get(t, frozenset()) ^ after.categories.get(t, frozenset())
-        keys.update(Title(NS_CATEGORY, c).key for c in changed)
-    if after.last_notification > before.last_notification:
-        users = session.scalars(
-            select(Notification.user_id)
-            .where(Notification.id > before.last_notification)
-            .distinct()
-            .limit(MAX_PAGE_FILES + 1)
-        ).all()
-        keys.update(inbox_key(u) for u in users)
-    # A save to an IP's talk page raises its "you have new messages" flag.
-    keys.update(ip_inbox_key(t.text) for t in wanted if t.ns == NS_USER_TALK)
-    return keys
+def notified_since(session: Session, after: int | None) -> tuple[set[str], int]:
+    """The inbox keys of users notified after notification ``after`` (None: recently), and
+    the newest notification id, to pass as ``after`` next time."""
+    last = session.scalar(select(func.max(Notification.id))) or 0
+    start = (last if after is None else min(after, last)) - NOTIFICATION_LOOKBACK
+    users = session.scalars(
+        select(Notification.user_id)
+        .where(Notification.id > start)
+        .distinct()
+        .limit(MAX_PAGE_FILES + 1)
+    ).all()
+    return {inbox_key(u) for u in users}, last
 
 
 def dependents(session: Session, titles: Sequence[Title], *, links_changed: bool) -> set[str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -14,11 +15,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wiki import i18n
-from wiki.accounts import permissions, protection, users
+from wiki.accounts import protection, users
 from wiki.accounts.ratelimit import RateLimiter
+from wiki.actions.context import REST, WEB, Actor, Change, Env
 from wiki.cache import LRU, Epoch, PageCache
 from wiki.db import Database
-from wiki.errors import N_, RateLimited
 from wiki.navigation import dependents
 from wiki.patrol import watchlist
 from wiki.settings import Settings
@@ -28,6 +29,8 @@ from wiki.web.security import LANG_COOKIE, Sessions
 from wiki.web.templating import Ctx, Templates
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,12 @@ class Wiki:
     account_cache: LRU[str, tuple[users.Account | None]] = field(init=False)
     watch_cache: LRU[tuple[int, str], watchlist.WatchState] = field(init=False)
     trusted_proxies: frozenset[str] = field(init=False)
+    _last_notification: int | None = field(default=None, init=False)
+    #: What every action needs (wiki.actions): settings, database, limiter, cache invalidation.
+    env: Env = field(init=False)
 
     def __post_init__(self) -> None:
+        self.env = Env(self.settings, self.db, self.limiter, changed=self.changed)
         self.article_cache = LRU(self.settings.page_cache_size)
         self.page_cache = LRU(self.settings.page_cache_size)
         self.personal_cache = LRU(self.settings.page_cache_size)
@@ -96,12 +103,30 @@ class Wiki:
 
     def invalidate(self, titles: Sequence[Title], *, links_changed: bool = False) -> None:
         """After a commit that changed ``titles``: make their cached views stale on every
-        process and host, with their redirects and (``links_changed``: created, deleted or
-        moved) the pages linking to them. Blocking (one read); call it off the event loop.
-        See wiki.navigation.dependents for the rules."""
-        with self.db.read() as session:
-            keys = dependents.dependents(session, titles, links_changed=links_changed)
-        self.cache.invalidate(keys)
+        process and host, with what shows them (wiki.navigation.dependents: redirects,
+        category pages, notified users' bells and, with ``links_changed`` (created, deleted,
+        moved, restored), the pages linking to them). Blocking (one read): call it off the
+        event loop. Never raises: on any error every cached page is made stale instead."""
+        try:
+            with self.db.read() as session:
+                keys = dependents.stale(session, titles, existence=links_changed)
+                notified, self._last_notification = dependents.notified_since(
+                    session, self._last_notification
+                )
+            self.cache.invalidate(keys | notified)
+        except Exception:
+            log.exception("per-page invalidation failed; invalidating everything")
+            self.cache.invalidate_all()
+
+    def changed(self, change: Change) -> None:
+        """After an action's commit (``Env.changed``): make the caches forget what it
+        changed, page by page (see :meth:`invalidate`)."""
+        if change.titles:
+            self.invalidate(sorted(change.titles), links_changed=change.existence)
+        elif change.existence:
+            self.cache.invalidate_all()
+        if change.accounts:
+            self.account_epoch.bump()
 
     def account_version(self) -> int:
         """Changes when an account, session or watch changes, and every minute (implicit
@@ -144,25 +169,9 @@ class Wiki:
                 return hop
         return peer
 
-    def check_rate(self, ctx: Ctx, action: str) -> None:
-        """Count ``action`` for this visitor; raise RateLimited (429) when over the limit."""
-        wait = self.rate_limited(ctx, action)
-        if wait is not None:
-            raise RateLimited(
-                N_("You have done this too often. Try again in {seconds} seconds."),
-                retry_after=wait,
-            )
-
-    def rate_limited(self, ctx: Ctx, action: str) -> int | None:
-        """Count ``action`` for this visitor; seconds to wait when over the limit."""
-        if ctx.can("noratelimit"):
-            return None
-        return self.limiter.hit(
-            action,
-            ip=ctx.client_ip,
-            user_id=ctx.user_id,
-            autoconfirmed="autoconfirmed" in ctx.groups,
-        )
+    async def act(self, action: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run an action of ``wiki.actions`` off the event loop."""
+        return await run_in_threadpool(action, *args, **kwargs)
 
     async def read(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn`` in a read session, off the event loop."""
@@ -170,42 +179,6 @@ class Wiki:
         def work() -> T:
             with self.db.read() as session:
                 return fn(session)
-
-        return await run_in_threadpool(work)
-
-    async def write_quiet(self, fn: Callable[[Session], T]) -> T:
-        """Run ``fn`` in one write transaction that changes nothing readers see (no epoch bump)."""
-
-        def work() -> T:
-            with self.db.write() as session:
-                return fn(session)
-
-        return await run_in_threadpool(work)
-
-    async def write(
-        self, fn: Callable[[Session], T], *, touches: Iterable[Title] | None = None
-    ) -> T:
-        """Run ``fn`` in one write transaction, off the event loop, then invalidate caches.
-
-        ``touches``: the titles ``fn`` may create, change, delete or move (both ends of a
-        move). Only they and their dependents (wiki.navigation.dependents, worked out in the
-        same transaction) are made stale. Without it, every cached page is."""
-        touched = None if touches is None else list(dict.fromkeys(touches))
-
-        def work() -> T:
-            with self.db.write() as session:
-                before = None if touched is None else dependents.snapshot(session, touched)
-                result = fn(session)
-                stale = (
-                    None
-                    if touched is None or before is None
-                    else dependents.stale_after(session, before, touched)
-                )
-            if stale is None:
-                self.cache.invalidate_all()
-            else:
-                self.cache.invalidate(stale)
-            return result
 
         return await run_in_threadpool(work)
 
@@ -242,10 +215,22 @@ def make_ctx(request: Request, account: users.Account | None = None) -> Ctx:
     return ctx
 
 
-def editor_of(ctx: Ctx) -> permissions.Editor:
-    return permissions.Editor(
-        user_id=ctx.user_id, name=ctx.actor, ip=ctx.client_ip, groups=ctx.groups
+def actor_of(ctx: Ctx, channel: str = WEB) -> Actor:
+    """Who is asking, for ``wiki.actions``; web forms also name the session (for drafts)."""
+    return Actor(
+        user_id=ctx.user_id,
+        name=ctx.actor,
+        ip=ctx.client_ip,
+        groups=ctx.groups,
+        channel=channel,
+        session_id=ctx.session_id if channel == WEB else None,
     )
+
+
+def request_actor(request: Request) -> Actor:
+    """The actor of this request: REST under ``/w/rest.php``, the web forms elsewhere."""
+    rest = request.url.path.startswith("/w/rest.php")
+    return actor_of(request.state.ctx, REST if rest else WEB)
 
 
 def ensure_session(request: Request) -> Ctx:

@@ -19,7 +19,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from wiki.accounts import protection
 from wiki.errors import N_, BadInput, NotFound
 from wiki.models import Page
-from wiki.navigation import links
+from wiki.navigation import dependents, links
 from wiki.pages import rendering, revisions, visibility
 from wiki.pages.rendering import page_url
 from wiki.patrol import scoring
@@ -193,7 +193,9 @@ async def view(request: Request, title: Title) -> Response:
     # Read before the database (see wiki.cache). A save of this page, of the page it
     # redirects to, or the creation or deletion of a page it links to moves it
     # (wiki.navigation.dependents).
-    version = w.page_version(title)
+    version: tuple[int, ...] = w.page_version(title)
+    if title.ns == NS_CATEGORY:  # its listing changes with saves of its members
+        version = (*version, *w.cache.version(dependents.CATEGORY_LISTINGS))
     # Every visitor without an account sees the same page (a session only carries a CSRF
     # token, which page views do not show), unless an IP has new messages to be told about.
     anonymous = ctx.user_id is None and not ctx.new_messages and not request.query_params
