@@ -2,10 +2,11 @@
 
 Each host is a real server process (tests/server.py) with its own data directory (its own
 page-cache version files and search index) and port. Cache invalidations and the live
-recent-changes stream cross between them through Redis pub/sub (``WIKI_REDIS_URL``).
+recent-changes stream cross between them.
 
-Runs when ``WIKI_TEST_DATABASE_URL`` points at PostgreSQL and Redis answers at
-``WIKI_TEST_REDIS_URL`` (default ``redis://127.0.0.1:6379/0``); skipped otherwise. Every wait
+Every test runs twice: through Redis (``WIKI_TEST_REDIS_URL``, default
+``redis://127.0.0.1:6379/0``) and through PostgreSQL ``LISTEN/NOTIFY`` without Redis. Runs
+when ``WIKI_TEST_DATABASE_URL`` points at PostgreSQL; skipped otherwise. Every wait
 is on an observable event (a line of the stream, a page showing the text), bounded.
 """
 
@@ -54,17 +55,20 @@ def _redis_up() -> bool:
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not PG_URL, reason=f"{PG_ENV} is not set (needs PostgreSQL)"),
-    pytest.mark.skipif(not _redis_up(), reason="no Redis at WIKI_TEST_REDIS_URL"),
 ]
 
 
-@pytest.fixture(scope="module")
-def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WikiServer, WikiServer]]:
-    env = {
-        "WIKI_REDIS_URL": REDIS_URL,
-        "WIKI_RATE_LIMITS": LIMITS,
-        "WIKI_SEARCH_INTERVAL": "0.5",
-    }
+@pytest.fixture(scope="module", params=["redis", "notify"])
+def hosts(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[WikiServer, WikiServer]]:
+    """Two hosts; between them Redis pub/sub (and Redis rate-limit counters), or, without
+    WIKI_REDIS_URL, PostgreSQL LISTEN/NOTIFY (and counters in the database)."""
+    env = {"WIKI_RATE_LIMITS": LIMITS, "WIKI_SEARCH_INTERVAL": "0.5"}
+    if request.param == "redis":
+        if not _redis_up():
+            pytest.skip("no Redis at WIKI_TEST_REDIS_URL")
+        env["WIKI_REDIS_URL"] = REDIS_URL
     a = WikiServer(data_dir=tmp_path_factory.mktemp("host-a"), env=env, start_timeout=120)
     a.start()
     try:

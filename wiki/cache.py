@@ -11,8 +11,9 @@ trip), so every worker process of a host sees a save at once:
 - ``cache/pages/<xx>/<sha1 of the title key>``: one page (``invalidate``: a save of the page,
   or of a page it links to being created or deleted, see :mod:`wiki.navigation.dependents`);
 - ``cache/accounts``, ``cache/inbox``: named epochs for account and inbox caches;
-- ``cache/changes``: touched on every invalidation of any kind. It is what the live
-  recent-changes stream and the search indexer wait on (:meth:`PageCache.changes`).
+- ``cache/changes``: touched on every invalidation of page content (not on account or inbox
+  changes). It is what the live recent-changes stream and the search indexer wait on
+  (:meth:`PageCache.changes`).
 
 With several hosts each host keeps its own files, and a :class:`Channel` (Redis pub/sub or
 PostgreSQL ``LISTEN/NOTIFY``, :mod:`wiki.cache_channels`) carries every invalidation to the
@@ -124,9 +125,17 @@ class Invalidation:
     everything: bool = False
     epochs: frozenset[str] = frozenset()
     keys: frozenset[str] = frozenset()
+    #: Page content changed (a save, a move, ...): wakes the search indexer and live streams.
+    #: False for per-visitor state such as a bell's unread count.
+    content: bool = False
 
     def to_json(self) -> dict[str, object]:
-        return {"all": self.everything, "epochs": sorted(self.epochs), "keys": sorted(self.keys)}
+        return {
+            "all": self.everything,
+            "epochs": sorted(self.epochs),
+            "keys": sorted(self.keys),
+            "content": self.content,
+        }
 
     @classmethod
     def from_json(cls, data: object) -> Invalidation:
@@ -138,6 +147,7 @@ class Invalidation:
             return cls(everything=True)
         return cls(
             everything=bool(data.get("all")),
+            content=bool(data.get("content", True)),
             epochs=frozenset(e for e in epochs if isinstance(e, str) and e in EPOCH_NAMES),
             keys=frozenset(k for k in keys if isinstance(k, str)),
         )
@@ -184,7 +194,8 @@ class PageCache:
 
     @property
     def changes_path(self) -> Path:
-        """Touched on every invalidation: what the search indexer and live streams watch."""
+        """Touched on every change of page content: what the search indexer and live streams
+        watch."""
         return self.directory / "changes"
 
     def epoch(self, name: str) -> Epoch:
@@ -195,20 +206,21 @@ class PageCache:
         return (self._epochs["epoch"].current(), _mtime(self._key_path(key)))
 
     def changes(self) -> int:
-        """A number that moves on every invalidation, on this host or another."""
+        """A number that moves on every change of page content, on this host or another."""
         return _mtime(self.changes_path)
 
     # --- invalidating -------------------------------------------------------------------------
 
-    def invalidate(self, keys: Iterable[str]) -> None:
-        """Make the cached entries for ``keys`` stale on every process and host."""
-        change = Invalidation(keys=frozenset(keys))
+    def invalidate(self, keys: Iterable[str], *, content: bool = True) -> None:
+        """Make the cached entries for ``keys`` stale on every process and host. ``content``:
+        page content changed (say False for per-visitor state: the indexer stays asleep)."""
+        change = Invalidation(keys=frozenset(keys), content=content)
         self.apply(change)
         self._publish(change)
 
     def invalidate_all(self) -> None:
         """Make every cached page stale on every process and host."""
-        change = Invalidation(everything=True)
+        change = Invalidation(everything=True, content=True)
         self.apply(change)
         self._publish(change)
 
@@ -224,10 +236,12 @@ class PageCache:
         if change.everything:  # a lost message, a reconnect: accounts may have changed too
             _bump_file(self._epochs["accounts"].path)
             _bump_file(self._epochs["inbox"].path)
-        self._changed()
+        if change.everything or change.content:
+            self._changed()
 
     def subscribe(self, listener: Callable[[], None]) -> None:
-        """Call ``listener()`` (from any thread) after each invalidation, local or remote.
+        """Call ``listener()`` (from any thread) after each change of page content, local or
+        remote.
         For a wake-up only: it must be quick and must not raise."""
         self._listeners.append(listener)
 
@@ -247,8 +261,10 @@ class PageCache:
         return self.directory / "pages" / digest[:2] / digest
 
     def _epoch_bumped(self, name: str) -> None:
-        self._changed()
-        self._publish(Invalidation(epochs=frozenset({name})))
+        content = name == "epoch"
+        if content:
+            self._changed()
+        self._publish(Invalidation(epochs=frozenset({name}), content=content))
 
     def _changed(self) -> None:
         _bump_file(self.changes_path)

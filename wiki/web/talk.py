@@ -112,7 +112,7 @@ def _inbox_key(ctx: Ctx) -> str:
 def inbox_changed(request: Request) -> None:
     """Call after marking this visitor's notifications read (or clearing their IP's flag)
     outside a save, so every process and host recounts their bell."""
-    wiki_of(request).cache.invalidate([_inbox_key(request.state.ctx)])
+    wiki_of(request).cache.invalidate([_inbox_key(request.state.ctx)], content=False)
 
 
 def _viewed_title(request: Request) -> Title | None:
