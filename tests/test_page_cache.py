@@ -238,3 +238,22 @@ def test_invalidations_reach_another_host_through_postgres_notify(tmp_path: Path
         return PostgresChannel(libpq_url(PG_URL), name, origin=host)
 
     _two_hosts(tmp_path, make)
+
+
+def test_rebuilding_links_from_the_cli_invalidates_the_running_app(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wiki import cli
+    from wiki.app import create_app
+    from wiki.settings import Settings
+
+    monkeypatch.setenv("WIKI_DATA_DIR", str(tmp_path / "inst"))
+    monkeypatch.setenv("WIKI_DATABASE_URL", database_url)
+    assert cli.main(["init"]) == 0
+    app = create_app(Settings.from_env())
+    with TestClient(app, base_url="http://testserver") as c:
+        assert c.get("/wiki/Main_Page").status_code == 200
+        before = wiki(c).page_version(parse("Main Page"))
+        assert cli.main(["rebuild-links"]) == 0
+        assert wiki(c).page_version(parse("Main Page")) != before
+    app.state.wiki.db.dispose()

@@ -17,8 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wiki.accounts.ratelimit import RateLimiter
-from wiki.cache import PageCache
-from wiki.cache_channels import make_channel
+from wiki.cache_channels import page_cache
 from wiki.db import Database
 from wiki.errors import WikiError
 from wiki.settings import Settings
@@ -27,6 +26,7 @@ from wiki.web import (  # noqa: F401 (they register special pages)
     accounts,
     api,
     changes,
+    export,
     navigation,
     pages,
     patrol,
@@ -92,10 +92,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         db=db,
         templates=Templates(settings),
         sessions=Sessions(settings.secret_key),
-        cache=PageCache(
-            settings.data_dir / "cache",
-            make_channel(settings.redis_url, settings.database_url, settings.data_dir / "cache"),
-        ),
+        cache=page_cache(settings),
         limiter=RateLimiter(
             db,
             settings.rate_limits,

@@ -23,7 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from wiki.cache import Channel, Invalidation
+from wiki.cache import Channel, Invalidation, PageCache
+from wiki.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +202,12 @@ def libpq_url(sqlalchemy_url: str) -> str:
     """``postgresql+psycopg://…`` as libpq takes it (``postgresql://…``)."""
     scheme, sep, rest = sqlalchemy_url.partition("://")
     return "postgresql" + sep + rest if scheme.startswith("postgresql") else sqlalchemy_url
+
+
+def page_cache(settings: Settings) -> PageCache:
+    """The app's (or a CLI command's) cache versions, with the channel to the other hosts."""
+    directory = settings.data_dir / "cache"
+    return PageCache(directory, make_channel(settings.redis_url, settings.database_url, directory))
 
 
 def make_channel(redis_url: str, database_url: str, directory: Path) -> Channel | None:

@@ -36,6 +36,7 @@ ACTIONS: dict[str, tuple[str, bool, str | None]] = {
     "userrights": ("userrights", False, None),
     "abusefilter": ("abusefilter-modify", False, None),
     "watch": ("read", False, None),
+    "import": ("import", False, None),
 }
 #: Actions a blocked visitor may still take (MediaWiki lets blocked users keep their watchlist,
 #: and a blocked admin lift blocks, so that a mistaken self-block can be undone).

@@ -88,7 +88,14 @@ def save(env: Env, actor: Actor, edit: Edit) -> SaveResult:
 
 
 def undo(
-    env: Env, actor: Actor, title: Title, undo: int, undoafter: int | None, summary: str | None
+    env: Env,
+    actor: Actor,
+    title: Title,
+    undo: int,
+    undoafter: int | None,
+    summary: str | None,
+    *,
+    acknowledged: frozenset[int] = frozenset(),
 ) -> SaveResult:
     """Undo revision ``undo`` (through ``undoafter``) in one step: a three-way merge saved as
     an edit tagged mw-undo, or ``reverts.UndoConflict`` and nothing saved."""
@@ -111,6 +118,7 @@ def undo(
         base_id=proposal.base_id,
         merge=False,
         undid=proposal.undo,
+        acknowledged=acknowledged,
     )
     return save(env, actor, edit)
 

@@ -20,11 +20,19 @@ from wiki.talk import posting
 from wiki.text.titles import Title
 
 
-def add_topic(env: Env, actor: Actor, title: Title, subject: str, text: str) -> posting.Posted:
+def add_topic(
+    env: Env,
+    actor: Actor,
+    title: Title,
+    subject: str,
+    text: str,
+    *,
+    acknowledged: frozenset[int] = frozenset(),
+) -> posting.Posted:
     """Start a topic on ``title`` (created if needed) with a first, signed comment."""
     editable(title)
     subject = posting.clean_subject(subject)  # a bad subject is refused before it is counted
-    screening = Screening(actor, f"/* {subject} */ new topic")
+    screening = Screening(actor, f"/* {subject} */ new topic", acknowledged)
     max_bytes = env.settings.max_page_bytes
 
     def post(session: Session) -> posting.Posted:
@@ -41,10 +49,18 @@ def add_topic(env: Env, actor: Actor, title: Title, subject: str, text: str) -> 
     return _post(env, actor, title, screening, post, "edit", "topic")
 
 
-def reply(env: Env, actor: Actor, title: Title, comment_id: str, text: str) -> posting.Posted:
+def reply(
+    env: Env,
+    actor: Actor,
+    title: Title,
+    comment_id: str,
+    text: str,
+    *,
+    acknowledged: frozenset[int] = frozenset(),
+) -> posting.Posted:
     """Reply to comment ``comment_id`` on ``title``; EditConflict when it is gone."""
     editable(title)
-    screening = Screening(actor, "")
+    screening = Screening(actor, "", acknowledged)
     max_bytes = env.settings.max_page_bytes
 
     def post(session: Session) -> posting.Posted:

@@ -35,8 +35,8 @@ from wiki.patrol import contributions, logs, recentchanges, scoring, watchlist
 from wiki.patrol.recentchanges import Filters
 from wiki.text import titles
 from wiki.text.titles import NS_SPECIAL, Title
-from wiki.web import feeds
-from wiki.web.base import actor_of, finish, int_param, wiki_of
+from wiki.web import feeds, forms
+from wiki.web.base import actor_of, int_param, wiki_of
 from wiki.web.patrol import can_see_hidden, require_login
 from wiki.web.security import CSRF_FIELD
 from wiki.web.special import special
@@ -60,14 +60,6 @@ def special_url(name: str, pairs: list[tuple[str, str]] | None = None, /, **para
     url = page_url(Title(NS_SPECIAL, name))
     query = list(pairs or []) + [(k, str(v)) for k, v in params.items() if v not in (None, "")]
     return f"{url}?{urlencode(query)}" if query else url
-
-
-def _page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    response = wiki_of(request).templates.response(
-        request, template, status_code=status, csrf_field=CSRF_FIELD, **context
-    )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return finish(request, response)
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -101,7 +93,7 @@ async def recent_changes_linked(request: Request, sub: str) -> Response:
     f = Filters.parse(request.query_params)
     raw = sub or request.query_params.get("target", "")
     if not raw:
-        return _page(request, "special_recentchangeslinked.html", target=None, filters=f)
+        return forms.form_page(request, "special_recentchangeslinked.html", target=None, filters=f)
     try:
         target = titles.parse(raw)
     except InvalidTitle as exc:
@@ -147,7 +139,7 @@ async def _listing(
     enhanced = _flag(request, "enhanced")
     live = _flag(request, "live")
     extra = [("enhanced", "1")] if enhanced else []
-    return _page(
+    return forms.form_page(
         request,
         template,
         filters=f,
@@ -270,7 +262,7 @@ async def stream(request: Request, f: Filters, *, watcher: int | None = None) ->
 # --- watchlist ---------------------------------------------------------------------------------
 
 
-@special("Watchlist", "DaftarPantauan", group="changes")
+@special("Watchlist", "DaftarPantauan", group="changes", writes=True)
 async def watchlist_page(request: Request, sub: str) -> Response:
     f = Filters.parse(request.query_params)
     if request.query_params.get("feed") == "atom":
@@ -313,7 +305,7 @@ async def watchlist_page(request: Request, sub: str) -> Response:
     )
 
 
-@special("EditWatchlist", "SuntingDaftarPantauan", group="changes")
+@special("EditWatchlist", "SuntingDaftarPantauan", group="changes", writes=True)
 async def edit_watchlist(request: Request, sub: str) -> Response:
     ctx: Ctx = request.state.ctx
     uid = require_login(ctx)
@@ -330,7 +322,7 @@ async def edit_watchlist(request: Request, sub: str) -> Response:
         return RedirectResponse(special_url("EditWatchlist", removed=removed), status_code=303)
     rows = await w.read(lambda s: watchlist.watched(s, uid))
     done = int_param(request.query_params.get("removed"))
-    return _page(request, "special_editwatchlist.html", rows=rows, removed=done)
+    return forms.form_page(request, "special_editwatchlist.html", rows=rows, removed=done)
 
 
 # --- contributions -----------------------------------------------------------------------------
@@ -349,7 +341,7 @@ async def contributions_page(request: Request, sub: str) -> Response:
     q = request.query_params
     raw = sub or q.get("target", "")
     if not raw.strip():
-        return _page(request, "special_contributions.html", target=None)
+        return forms.form_page(request, "special_contributions.html", target=None)
     name = _target_name(raw)
     namespace = _namespace(request)
     limit = min(int_param(q.get("limit")) or LIST_LIMIT, contributions.MAX_LIMIT)
@@ -380,7 +372,7 @@ async def contributions_page(request: Request, sub: str) -> Response:
         "limit": limit if limit != LIST_LIMIT else None,
         "score": score or None,
     }
-    return _page(
+    return forms.form_page(
         request,
         "special_contributions.html",
         target=name,
@@ -463,7 +455,7 @@ async def log_page(request: Request, sub: str) -> Response:
         "page": target.key if target else None,
         "limit": limit if limit != LIST_LIMIT else None,
     }
-    return _page(
+    return forms.form_page(
         request,
         "special_log.html",
         entries=entries,

@@ -23,16 +23,15 @@ from wiki.errors import (
     EditConflict,
     RateLimited,
     TooLarge,
-    WikiError,
 )
 from wiki.pages import drafts, rendering, revisions
 from wiki.pages.rendering import page_url
 from wiki.patrol import abuse
 from wiki.text import diffing, sections
 from wiki.text.titles import Title
+from wiki.web import forms
 from wiki.web import talk as talk_web
-from wiki.web.base import actor_of, ensure_session, finish, int_param, run_diff, wiki_of
-from wiki.web.security import CSRF_FIELD
+from wiki.web.base import actor_of, ensure_session, int_param, run_diff, wiki_of
 from wiki.web.templating import Ctx
 
 
@@ -139,43 +138,21 @@ async def edit_form(request: Request, title: Title) -> Response:
 
 def edit_response(request: Request, title: Title, state: EditState, status: int) -> Response:
     w = wiki_of(request)
-    response = w.templates.response(
+    return forms.form_page(
         request,
         "page_edit.html",
-        status_code=status,
+        status,
         title=title,
         state=state,
-        csrf_field=CSRF_FIELD,
         max_bytes=w.settings.max_page_bytes,
     )
-    response.headers["Cache-Control"] = "no-store"
-    return finish(request, response)
-
-
-async def read_form(request: Request) -> FormData:
-    """The request's form, size-capped; malformed bodies become BadInput."""
-    limit = wiki_of(request).settings.max_page_bytes
-    length = request.headers.get("content-length")
-    # A body far over the limit is refused before it is read (UTF-8 percent-encoding at most 9x).
-    if length and length.isdigit() and int(length) > limit * 9 + 65536:
-        raise TooLarge(
-            N_("The request is {size} bytes; the limit is {limit} bytes."),
-            size=int(length),
-            limit=limit,
-        )
-    try:
-        return await request.form(max_files=0, max_fields=64, max_part_size=limit * 4 + 65536)
-    except Exception as exc:  # malformed bodies of every kind: multipart, encoding, limits
-        if isinstance(exc, WikiError):
-            raise
-        raise BadInput(N_("The form could not be read.")) from exc
 
 
 async def submit(request: Request, title: Title) -> Response:
     """POST ?action=submit: save, preview, show changes, or discard a draft."""
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    form = await read_form(request)
+    form = await forms.read_form(request)
     state = EditState(
         text=str(form.get("wpTextbox1", "")),
         summary=str(form.get("wpSummary", "")),
@@ -192,11 +169,10 @@ async def submit(request: Request, title: Title) -> Response:
     )
     if ack:  # abuse-rule warnings the editor has seen (wiki.patrol.abuse)
         state.extra["wpAbuseAck"] = ack
-    if not w.sessions.check_csrf(ctx.session_id, str(form.get(CSRF_FIELD, ""))):
+    if not forms.token_ok(request, form):
         ensure_session(request)
-        state.error = ctx.gettext(
-            "Your session expired or the form was sent from elsewhere, so nothing was saved. "
-            "Your text is kept below: save again to publish it."
+        state.error = " ".join(
+            (ctx.gettext(forms.MSG_BAD_TOKEN), ctx.gettext("Your text is kept below."))
         )
         # No server draft here: a forged request must not write anything, not even a draft
         # into the victim's session. The text comes back in the form, and the browser keeps

@@ -557,7 +557,7 @@ def _move_page(request: Request, form: MoveForm, status: int = 200, **extra: Any
     return finish(request, response)
 
 
-@special("MovePage", "PindahkanHalaman", group="pagetools")
+@special("MovePage", "PindahkanHalaman", group="pagetools", writes=True)
 async def move_page(request: Request, sub: str) -> Response:
     """Special:MovePage/Title: the form (GET) and the move (POST, CSRF-checked by dispatch)."""
     ctx: Ctx = request.state.ctx

@@ -32,6 +32,7 @@ from wiki.actions.context import REST
 from wiki.cache import LRU, Epoch
 from wiki.errors import (
     N_,
+    AbuseWarned,
     BadInput,
     EditConflict,
     InvalidTitle,
@@ -44,13 +45,13 @@ from wiki.models import Notification
 from wiki.navigation import dependents
 from wiki.pages import revisions
 from wiki.pages.rendering import page_url
+from wiki.patrol import abuse
 from wiki.talk import notifications, threads
 from wiki.talk import posting as talk
 from wiki.text import titles
 from wiki.text.titles import Title
-from wiki.web.api import _check_token, _read_json, _string, _ts
-from wiki.web.base import Wiki, actor_of, ensure_session, finish, wiki_of
-from wiki.web.security import CSRF_FIELD
+from wiki.web import forms, rest
+from wiki.web.base import Wiki, actor_of, request_actor, wiki_of
 from wiki.web.special import special
 from wiki.web.templating import Ctx
 
@@ -217,19 +218,31 @@ def decorate(html: str, text: str, title: Title, gettext: Callable[[str], str]) 
 # --- posting: the forms and the API share these ------------------------------------------------
 
 
-async def post_topic(request: Request, title: Title, subject: str, text: str) -> talk.Posted:
+async def post_topic(
+    request: Request, title: Title, subject: str, text: str, ack: frozenset[int] = frozenset()
+) -> talk.Posted:
     """Start a topic on ``title`` as this request's visitor."""
     w = wiki_of(request)
-    return await w.act(
-        talk_actions.add_topic, w.env, actor_of(request.state.ctx), title, subject, text
-    )
+    actor = request_actor(request)
+    return await w.act(talk_actions.add_topic, w.env, actor, title, subject, text, acknowledged=ack)
 
 
-async def post_reply(request: Request, title: Title, comment_id: str, text: str) -> talk.Posted:
+async def post_reply(
+    request: Request, title: Title, comment_id: str, text: str, ack: frozenset[int] = frozenset()
+) -> talk.Posted:
     """Reply to comment ``comment_id`` of ``title`` as this request's visitor."""
     w = wiki_of(request)
-    actor = actor_of(request.state.ctx)
-    return await w.act(talk_actions.reply, w.env, actor, title, comment_id, text)
+    actor = request_actor(request)
+    return await w.act(talk_actions.reply, w.env, actor, title, comment_id, text, acknowledged=ack)
+
+
+def _acknowledged(form: FormData, exc: Exception | None = None) -> str:
+    """The abuse-rule warnings seen so far, for the form's hidden field: the ones the form
+    carried, plus those just raised (saving again goes ahead)."""
+    seen = set(abuse.parse_acknowledged(str(form.get("wpAbuseAck", ""))))
+    if isinstance(exc, AbuseWarned):
+        seen |= set(exc.warnings)
+    return ",".join(str(i) for i in sorted(seen))
 
 
 # --- Special:Reply and the new-topic form -----------------------------------------------------
@@ -244,15 +257,6 @@ def _target(sub: str) -> Title:
     return title
 
 
-def _form_page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    ensure_session(request)
-    response = wiki_of(request).templates.response(
-        request, template, status_code=status, csrf_field=CSRF_FIELD, **context
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return finish(request, response)
-
-
 async def _replying_to(request: Request, title: Title, comment_id: str) -> talk.Found | None:
     try:
         return await wiki_of(request).read(lambda s: talk.find_comment(s, title, comment_id))
@@ -260,7 +264,7 @@ async def _replying_to(request: Request, title: Title, comment_id: str) -> talk.
         return None
 
 
-@special("Reply", "Balas", listed=False, group="pagetools")
+@special("Reply", "Balas", listed=False, group="pagetools", writes=True)
 async def reply_page(request: Request, sub: str) -> Response:
     """The reply form (GET), and its submission (POST)."""
     ctx: Ctx = request.state.ctx
@@ -270,13 +274,17 @@ async def reply_page(request: Request, sub: str) -> Response:
     if not comment_id:
         raise BadInput(N_("Say which comment to reply to (?comment=...)."))
     text = str(form.get("wpReply", "")) if form is not None else ""
-    error, status, retry = None, 200, None
+    error, status, retry, ack = None, 200, None, ""
     if form is not None:
+        ack = _acknowledged(form)
         try:
-            posted = await post_reply(request, title, comment_id, text)
+            posted = await post_reply(
+                request, title, comment_id, text, abuse.parse_acknowledged(ack)
+            )
         except (BadInput, EditConflict, NotFound, PermissionDenied, RateLimited) as exc:
             error, status = exc.translated(ctx.gettext), exc.status
             retry = exc.retry_after if isinstance(exc, RateLimited) else None
+            ack = _acknowledged(form, exc)
         else:
             url = comment_url(title, posted.comment.id)
             return RedirectResponse(url, status_code=303)
@@ -287,7 +295,7 @@ async def reply_page(request: Request, sub: str) -> Response:
             id=comment_id,
             title=title.full,
         )
-    response = _form_page(
+    response = forms.form_page(
         request,
         "special_reply.html",
         status,
@@ -298,6 +306,7 @@ async def reply_page(request: Request, sub: str) -> Response:
         excerpt=threads.excerpt(found.thread, found.comment, 400) if found else "",
         text=text,
         error=error,
+        abuse_ack=ack,
     )
     if retry is not None:
         response.headers["Retry-After"] = str(retry)
@@ -306,12 +315,12 @@ async def reply_page(request: Request, sub: str) -> Response:
 
 async def new_topic_form(request: Request, title: Title) -> Response:
     """GET ``?action=edit&section=new``: the "Add topic" form."""
-    return _form_page(
+    return forms.form_page(
         request, "special_newtopic.html", title=title, target=title, subject="", text="", error=None
     )
 
 
-@special("NewTopic", "TopikBaru", listed=False, group="pagetools")
+@special("NewTopic", "TopikBaru", listed=False, group="pagetools", writes=True)
 async def new_topic_page(request: Request, sub: str) -> Response:
     """The "Add topic" form (also at ``?action=edit&section=new``) and its submission."""
     ctx: Ctx = request.state.ctx
@@ -322,9 +331,10 @@ async def new_topic_page(request: Request, sub: str) -> Response:
     subject = str(form.get("wpSummary", ""))
     text = str(form.get("wpTextbox1", ""))
     try:
-        posted = await post_topic(request, title, subject, text)
+        ack = abuse.parse_acknowledged(_acknowledged(form))
+        posted = await post_topic(request, title, subject, text, ack)
     except (BadInput, EditConflict, PermissionDenied, RateLimited) as exc:
-        response = _form_page(
+        response = forms.form_page(
             request,
             "special_newtopic.html",
             exc.status,
@@ -333,6 +343,7 @@ async def new_topic_page(request: Request, sub: str) -> Response:
             subject=subject,
             text=text,
             error=exc.translated(ctx.gettext),
+            abuse_ack=_acknowledged(form, exc),
         )
         if isinstance(exc, RateLimited):
             response.headers["Retry-After"] = str(exc.retry_after)
@@ -367,7 +378,7 @@ def _require_login(ctx: Ctx) -> int:
     return ctx.user_id
 
 
-@special("Notifications", "Notifikasi", group="users")
+@special("Notifications", "Notifikasi", group="users", writes=True)
 async def notifications_page(request: Request, sub: str) -> Response:
     """The inbox, newest first; POST marks one (``mark=<id>``) or all (``mark=all``) read."""
     w = wiki_of(request)
@@ -388,7 +399,7 @@ async def notifications_page(request: Request, sub: str) -> Response:
             s, user_id, unread_only=unread_only, limit=NOTIFICATIONS_LIMIT
         )
     )
-    return _form_page(
+    return forms.form_page(
         request, "special_notifications.html", items=_items(views), unread_only=unread_only
     )
 
@@ -417,7 +428,7 @@ def _comment_json(comment: threads.Comment) -> dict[str, Any]:
     return {
         "id": comment.id,
         "author": {"name": comment.author, "anonymous": comment.anonymous},
-        "timestamp": _ts(comment.timestamp),
+        "timestamp": rest.ts(comment.timestamp),
         "depth": comment.depth,
         "parent": comment.parent,
     }
@@ -428,7 +439,7 @@ def _posted_json(title: Title, posted: talk.Posted) -> dict[str, Any]:
     canonical = Title(page.namespace, page.title)
     return {
         "page": {"id": page.id, "key": canonical.key, "title": canonical.full},
-        "revision": {"id": rev.id, "timestamp": _ts(rev.timestamp)},
+        "revision": {"id": rev.id, "timestamp": rest.ts(rev.timestamp)},
         "topic": {"id": posted.topic.id, "subject": posted.topic.heading},
         "comment": _comment_json(posted.comment),
         "url": comment_url(title, posted.comment.id),
@@ -440,11 +451,11 @@ async def api_topics(request: Request) -> Response:
     title, _ = _talk_path(request)
     w = wiki_of(request)
     if request.method == "POST":
-        body = await _read_json(request)
-        subject = _string(body, "subject", required=True)
-        text = _string(body, "comment", required=True)
-        _check_token(request, body)
-        posted = await post_topic(request, title, subject, text)
+        body = await rest.read_json(request)
+        subject = rest.string_field(body, "subject", required=True)
+        text = rest.string_field(body, "comment", required=True)
+        rest.check_token(request, body)
+        posted = await post_topic(request, title, subject, text, rest.acknowledged(body))
         return JSONResponse(_posted_json(title, posted), status_code=201)
 
     def load(session: Session) -> tuple[int, threads.Thread]:
@@ -473,10 +484,10 @@ async def api_replies(request: Request) -> Response:
     title, comment_id = _talk_path(request)
     if not comment_id:
         raise BadInput(N_("Say which comment to reply to (?comment=...)."))
-    body = await _read_json(request)
-    text = _string(body, "comment", required=True)
-    _check_token(request, body)
-    posted = await post_reply(request, title, comment_id, text)
+    body = await rest.read_json(request)
+    text = rest.string_field(body, "comment", required=True)
+    rest.check_token(request, body)
+    posted = await post_reply(request, title, comment_id, text, rest.acknowledged(body))
     return JSONResponse(_posted_json(title, posted), status_code=201)
 
 
@@ -499,7 +510,7 @@ def _note_json(item: Item) -> dict[str, Any]:
         "anchor": note.anchor or None,
         "url": item.url,
         "actor": note.actor,
-        "timestamp": _ts(note.created_at),
+        "timestamp": rest.ts(note.created_at),
         "read": note.read,
         "extra": note.extra,
     }
@@ -527,8 +538,8 @@ async def api_notifications(request: Request) -> Response:
 async def api_mark_read(request: Request) -> Response:
     """POST {ids: [...]} or {all: true}: mark the caller's notifications read."""
     _api_user(request)  # 401 without an account
-    body = await _read_json(request)
-    _check_token(request, body)
+    body = await rest.read_json(request)
+    rest.check_token(request, body)
     raw_ids = body.get("ids")
     if body.get("all") is True:
         ids = None

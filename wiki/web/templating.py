@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -108,6 +110,7 @@ class Templates:
             )
             env.filters["ts"] = _ts_filter(lang)
             env.filters["num"] = lambda n, _lang=lang: i18n.format_number(n, _lang)
+            env.filters["evidence"] = evidence_marks
             self.envs[lang] = env
 
     def render(self, ctx: Ctx, template: str, /, **context: Any) -> str:
@@ -131,3 +134,30 @@ def _ts_filter(lang: str) -> Callable[..., str]:
         return i18n.format_timestamp(dt, lang, style, tz)
 
     return fmt
+
+
+def evidence_marks(text: str, marks: Iterable[str] | None = None) -> Markup | str:
+    """``text`` with the changed text a vandalism reason is about wrapped in ``<mark>``
+    (escaped; ``marks`` from :attr:`wiki.patrol.scoring.StoredScore.marks`)."""
+    wanted = sorted({m for m in marks or () if isinstance(m, str) and m.strip()}, key=len)
+    if not wanted or not text:
+        return text
+    # Whole words only, and never inside a footnote marker ("2" is not the "2" of "[^2]").
+    pattern = re.compile(
+        "|".join(
+            (r"(?<![\w^])" if m[0].isalnum() else "")
+            + re.escape(m)
+            + (r"(?!\w)" if m[-1].isalnum() else "")
+            for m in reversed(wanted)
+        )
+    )
+    out: list[Markup] = []
+    last = 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[last : m.start()]))
+        out.append(Markup('<mark class="vandalism-evidence">{}</mark>').format(m.group(0)))
+        last = m.end()
+    if not out:
+        return text
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
