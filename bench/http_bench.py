@@ -11,11 +11,17 @@ What it does, all in a fresh temp dir (nothing is written to the repository):
 4. measures with ``wrk -t2 -c32 --latency`` on loopback, after a short warm-up each:
    (a) the bare app, (b) the wiki's anonymous page view, (c) the same URL with a session
    cookie (a logged-in reader: no full-page cache);
+   (d) the anonymous view again while another client saves other pages once a second
+   (save-while-serving: a save must not empty the cache of unrelated pages);
 5. times ~200 saves of the 20 KB page through the HTML form with httpx (GET the form for the
-   token and base revision, then POST; only the POST is timed; small changes, alternating).
+   token and base revision, then POST; only the POST is timed; small changes, alternating),
+   with the search indexer running (``wiki serve`` starts it).
 
-Goals: (b)/(a) >= 0.5 and (c)/(a) >= 0.15. The exit status is 0 even when a goal is missed
-(the table says so); it is 1 when something did not work (errors, non-2xx responses).
+Goals: (b)/(a) >= 0.5, (c)/(a) >= 0.15, (d)/(b) >= 0.9; saves p50 <= 50 ms, p99 <= 200 ms.
+Every figure is printed with the load average (1 min) when it was measured: on a busy machine
+they are noisy, so compare ratios measured in the same run. The exit status is 0 even when a
+goal is missed or the machine is slow (socket timeouts are reported, not fatal: wrk waits up
+to ``--timeout``); it is 1 only when the wiki answered wrongly (non-2xx) or a step failed.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +57,18 @@ BENCH_PASSWORD = "bench reader password 2026"
 BENCH_RATE_LIMITS = "edit:anon=1000000/60"
 ANON_GOAL = 0.5
 LOGGED_IN_GOAL = 0.15
+SAVING_GOAL = 0.9  # anonymous views while saving other pages, against without
+SAVE_P50_GOAL_MS, SAVE_P99_GOAL_MS = 50.0, 200.0
+OTHER_PAGES = ["Bench_other_1", "Bench_other_2", "Bench_other_3"]
+HTTP_TIMEOUT = 120.0  # a busy machine is slow, not broken
+START_TIMEOUT = 180.0
+
+
+def load() -> float:
+    """The 1-minute load average, printed beside every figure."""
+    return os.getloadavg()[0]
+
+
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 TOKEN_RE = re.compile(r'name="wpEditToken" value="([^"]+)"')
 BASE_RE = re.compile(r'name="wpBaseRevId" value="([^"]*)"')
@@ -333,6 +352,8 @@ class WrkResult:
     non_2xx: int
     socket_errors: str
     cpu_ms_per_request: float
+    load: float = 0.0
+    saves: int = 0
 
 
 def _ms(value: str) -> float:
@@ -357,10 +378,20 @@ class Target:
     pgid: int
     header: str | None = None
     goal: float | None = None
+    #: Save other pages once a second during the run (its ratio is against ``relative_to``).
+    saving: bool = False
+    relative_to: str | None = None
 
     def wrk_args(self, args: argparse.Namespace, seconds: int) -> list[str]:
         extra = ["-H", self.header] if self.header else []
-        return [WRK, f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", *extra]
+        return [
+            WRK,
+            f"-t{args.threads}",
+            f"-c{args.connections}",
+            f"-d{seconds}s",
+            f"--timeout={args.timeout}s",
+            *extra,
+        ]
 
 
 def warm_up(target: Target, args: argparse.Namespace) -> None:
@@ -385,12 +416,53 @@ def group_cpu_seconds(pgid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+class Saver:
+    """Saves the other pages once a second, in a thread, while a wrk run measures views."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.stop = threading.Event()
+        self.count = 0
+        self.errors: list[str] = []
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Saver:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self._thread.join(HTTP_TIMEOUT)
+
+    def _run(self) -> None:
+        with httpx.Client(base_url=self.base_url, timeout=HTTP_TIMEOUT) as editor:
+            while not self.stop.is_set():
+                started = time.monotonic()
+                title = OTHER_PAGES[self.count % len(OTHER_PAGES)]
+                try:
+                    save(editor, title, f"Other page, save {self.count}.", "bench: other page")
+                    self.count += 1
+                except (httpx.HTTPError, RuntimeError) as exc:
+                    self.errors.append(repr(exc))
+                    return
+                self.stop.wait(max(0.0, 1.0 - (time.monotonic() - started)))
+
+
 def wrk(target: Target, args: argparse.Namespace) -> WrkResult:
     """One measured wrk run; parse its summary; measure the server's CPU time per request."""
     name = target.name
     cmd = [*target.wrk_args(args, args.duration), "--latency", target.url]
     cpu_before = group_cpu_seconds(target.pgid)
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    saves = 0
+    if target.saving:
+        base = target.url.split("/wiki/")[0]
+        with Saver(base) as saver:
+            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        if saver.errors:
+            raise RuntimeError(f"saving other pages failed: {saver.errors[0]}")
+        saves = saver.count
+    else:
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     cpu = group_cpu_seconds(target.pgid) - cpu_before
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
@@ -410,6 +482,8 @@ def wrk(target: Target, args: argparse.Namespace) -> WrkResult:
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
         socket_errors=sock.group(1).strip() if sock else "",
         cpu_ms_per_request=cpu * 1000 / requests if requests else float("nan"),
+        load=load(),
+        saves=saves,
     )
 
 
@@ -450,7 +524,7 @@ def percentile(values: list[float], p: float) -> float:
 def keepalive_ms(url: str, headers: dict[str, str] | None = None, n: int = 9) -> float:
     """Median time of sequential GETs on one kept-alive connection (Nagle check)."""
     times: list[float] = []
-    with httpx.Client(headers=headers) as client:
+    with httpx.Client(headers=headers, timeout=HTTP_TIMEOUT) as client:
         client.get(url).raise_for_status()
         for _ in range(n):
             t = time.perf_counter()
@@ -481,6 +555,9 @@ def main() -> int:
         action="store_true",
         help="serve Gotong like `wiki serve` but with the TCP_NODELAY fix (what-if)",
     )
+    parser.add_argument(
+        "--timeout", type=int, default=60, help="wrk's per-request timeout in seconds (60)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, bytes)")
     args = parser.parse_args()
     args.duration = args.duration or (4 if args.quick else 10)
@@ -508,7 +585,7 @@ def run(args: argparse.Namespace, tmp: Path) -> bool:
     print(
         f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"{wrk_version.split(chr(10))[0].split(' Copyright')[0]}, "
-        f"load average {os.getloadavg()[0]:.2f} (anything else running skews the numbers)"
+        f"load average {load():.2f} (anything else running skews the numbers)"
     )
     (tmp / "nodelay.py").write_text(NODELAY)
     (tmp / "serve.py").write_text(SERVE)
@@ -521,6 +598,7 @@ def run(args: argparse.Namespace, tmp: Path) -> bool:
         # One client saving ~200 times a minute is what the bench does: keep the limiter
         # (its counter is part of a save's cost) but raise the anonymous edit limit.
         "env": {"WIKI_RATE_LIMITS": BENCH_RATE_LIMITS},
+        "start_timeout": START_TIMEOUT,
     }
     server: WikiServer = (
         NoDelayWikiServer(tmp / "serve.py", **options)
@@ -531,9 +609,11 @@ def run(args: argparse.Namespace, tmp: Path) -> bool:
         url = f"{server.url}/wiki/{TITLE}"
         assert server.pid is not None
         wiki_pgid = server.pid  # tests.server starts it in its own session: pgid == pid
-        with httpx.Client(base_url=server.url, timeout=30) as editor:
+        with httpx.Client(base_url=server.url, timeout=HTTP_TIMEOUT) as editor:
             save(editor, TITLE, article, "Bench article")
-        anon = httpx.get(url)
+            for other in OTHER_PAGES:  # saved during (d); they exist so those saves are edits
+                save(editor, other, "Other page.", "bench: other page")
+        anon = httpx.get(url, timeout=HTTP_TIMEOUT)
         anon.raise_for_status()
         body = anon.content
         (tmp / "article.html").write_bytes(body)
@@ -546,7 +626,7 @@ def run(args: argparse.Namespace, tmp: Path) -> bool:
             check=True,
             capture_output=True,
         )
-        with httpx.Client(base_url=server.url) as reader:
+        with httpx.Client(base_url=server.url, timeout=HTTP_TIMEOUT) as reader:
             form = reader.get("/wiki/Special:Login")
             form.raise_for_status()
             token = re.search(r'name="wpEditToken" value="([^"]+)"', form.text)
@@ -565,7 +645,7 @@ def run(args: argparse.Namespace, tmp: Path) -> bool:
         if not cookie:
             raise RuntimeError("no gotong_session cookie after logging in")
         cookie_header = {"Cookie": f"gotong_session={cookie}"}
-        logged_in = httpx.get(url, headers=cookie_header)
+        logged_in = httpx.get(url, headers=cookie_header, timeout=HTTP_TIMEOUT)
         logged_in.raise_for_status()
         print(f"Gotong: {server.url} (process group {server.pid})", flush=True)
         print(
@@ -576,7 +656,7 @@ def run(args: argparse.Namespace, tmp: Path) -> bool:
         with BareServer(tmp, args.workers, nodelay=not args.plain_baseline) as bare:
             bare_url = f"{bare.url}/wiki/{TITLE}"
             print(f"bare app: {bare.url} (process group {bare.pgid})", flush=True)
-            check = httpx.get(bare_url)
+            check = httpx.get(bare_url, timeout=HTTP_TIMEOUT)
             assert check.content == body, "the bare app must serve the same bytes"
             probes = {
                 "bare": keepalive_ms(bare_url),
@@ -592,6 +672,14 @@ def run(args: argparse.Namespace, tmp: Path) -> bool:
                     wiki_pgid,
                     header=f"Cookie: gotong_session={cookie}",
                     goal=LOGGED_IN_GOAL,
+                ),
+                Target(
+                    "Gotong, anon, saving others",
+                    url,
+                    wiki_pgid,
+                    goal=SAVING_GOAL,
+                    saving=True,
+                    relative_to="Gotong, anonymous view",
                 ),
             ]
             for target in targets:
@@ -611,11 +699,13 @@ def run(args: argparse.Namespace, tmp: Path) -> bool:
             article,
         ]
         posts: list[float] = []
+        save_load_before = load()
         t0 = time.perf_counter()
-        with httpx.Client(base_url=server.url, timeout=60) as editor:
+        with httpx.Client(base_url=server.url, timeout=HTTP_TIMEOUT) as editor:
             for i in range(args.saves):
                 posts.append(save(editor, TITLE, variants[i % 2], f"bench save {i}"))
         save_wall = time.perf_counter() - t0
+        save_load_after = load()
         wiki_command = server.command
         wiki_env = {k: v for k, v in server.env.items() if k.startswith("WIKI_")}
 
@@ -638,26 +728,37 @@ def run(args: argparse.Namespace, tmp: Path) -> bool:
     width = max(len(x) for x in rounds.values())
     header = (
         f"{'target':<27} {'req/s':>6} {'(rounds)':<{width}} {'p50 ms':>6} {'p99 ms':>6} "
-        f"{'KB/resp':>7} {'CPU ms/req':>10} {'ratio':>5} {'goal':>6}  verdict"
+        f"{'KB/resp':>7} {'CPU ms/req':>10} {'load':>5} {'ratio':>5} {'goal':>6}  verdict"
     )
     print(header)
     print("-" * len(header))
     ok = True
+    by_name = {t.name: r for t, r in medians.items()}
     for target, r in medians.items():
-        ratio = r.rps / bare_rps
+        base = by_name[target.relative_to].rps if target.relative_to else bare_rps
+        ratio = r.rps / base
         goal = target.goal
         verdict = "" if goal is None else ("ok" if ratio >= goal else "MISSED")
-        errors = [x for x in runs[target] if x.non_2xx or x.socket_errors]
-        for x in errors:
-            verdict += f" (non-2xx: {x.non_2xx}; socket errors: {x.socket_errors or 0})"
-            ok = False
+        for x in runs[target]:
+            if x.non_2xx:  # the wiki answered wrongly: that is an error of ours
+                verdict += f" (non-2xx: {x.non_2xx})"
+                ok = False
+            if x.socket_errors and x.socket_errors != "connect 0, read 0, write 0, timeout 0":
+                # A busy machine: reported, not fatal (see --timeout).
+                verdict += f" (socket errors under load {x.load:.1f}: {x.socket_errors})"
         goal_text = "" if goal is None else f">={goal}"
         print(
             f"{r.name:<27} {r.rps:>6.0f} {rounds[target]:<{width}} "
             f"{r.p50_ms:>6.1f} {r.p99_ms:>6.1f} {r.bytes_per_request / 1024:>7.1f} "
-            f"{r.cpu_ms_per_request:>10.3f} {ratio:>5.2f} "
+            f"{r.cpu_ms_per_request:>10.3f} {r.load:>5.1f} {ratio:>5.2f} "
             f"{goal_text:>6}  {verdict}"
         )
+    saving = next(t for t in targets if t.saving)
+    print(
+        f"ratio: against the bare app; '{saving.name}' against '{saving.relative_to}' "
+        f"({', '.join(str(x.saves) for x in runs[saving])} saves of other pages in its "
+        f"{args.duration} s rounds)"
+    )
     bare_cpu = medians[targets[0]].cpu_ms_per_request
     print(
         "CPU ms/req: the servers' CPU time (all processes, user+system) per request served.\n"
@@ -668,11 +769,15 @@ def run(args: argparse.Namespace, tmp: Path) -> bool:
         )
     )
     print()
+    p50, p99 = percentile(posts, 50) * 1000, percentile(posts, 99) * 1000
+    verdict = "ok" if p50 <= SAVE_P50_GOAL_MS and p99 <= SAVE_P99_GOAL_MS else "MISSED"
     print(
-        f"save (HTML form POST, {len(article.encode()) / 1024:.0f} KB page, n={len(posts)}): "
-        f"p50 {percentile(posts, 50) * 1000:.1f} ms, p99 {percentile(posts, 99) * 1000:.1f} ms, "
+        f"save (HTML form POST, {len(article.encode()) / 1024:.0f} KB page, n={len(posts)}, "
+        f"search indexer running): p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
         f"mean {statistics.fmean(posts) * 1000:.1f} ms, max {max(posts) * 1000:.1f} ms "
-        f"({save_wall:.1f} s for {len(posts)} form GET+POST pairs)"
+        f"({save_wall:.1f} s for {len(posts)} form GET+POST pairs); load average "
+        f"{save_load_before:.2f} -> {save_load_after:.2f}; goal p50 <= {SAVE_P50_GOAL_MS:.0f} "
+        f"ms, p99 <= {SAVE_P99_GOAL_MS:.0f} ms: {verdict}"
     )
     print()
     print("commands (temp dir removed afterwards unless --keep):")

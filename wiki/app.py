@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -15,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wiki.accounts.ratelimit import RateLimiter
-from wiki.cache import Epoch
+from wiki.cache_channels import page_cache
 from wiki.db import Database
 from wiki.errors import WikiError
 from wiki.settings import Settings
@@ -69,6 +71,18 @@ def routes() -> list[BaseRoute]:
     ]
 
 
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    """While serving: listen to the other hosts' cache invalidations, and index for search."""
+    wiki: Wiki = app.state.wiki
+    wiki.cache.start()
+    try:
+        async with search_web.lifespan(app):
+            yield
+    finally:
+        wiki.cache.close()
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the app for ``settings`` (default: from the environment). Nothing is global."""
     settings = (settings or Settings.from_env()).validated().with_secret()
@@ -80,8 +94,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         db=db,
         templates=Templates(settings),
         sessions=Sessions(settings.secret_key),
-        epoch=Epoch(settings.data_dir / "cache" / "epoch"),
-        account_epoch=Epoch(settings.data_dir / "cache" / "accounts"),
+        cache=page_cache(settings),
         limiter=RateLimiter(
             db,
             settings.rate_limits,
@@ -97,7 +110,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             HTTPException: http_error,
             Exception: server_error,
         },
-        lifespan=search_web.lifespan,
+        lifespan=lifespan,
     )
     app.state.wiki = wiki
     search_web.install(app)

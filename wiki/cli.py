@@ -202,7 +202,7 @@ def cmd_create_user(settings: Settings, name: str, role: str | None) -> int:
 
 def cmd_rebuild_links(settings: Settings) -> int:
     """Recompute the link, category and redirect tables from the latest revision texts."""
-    from wiki.cache import Epoch
+    from wiki.cache_channels import page_cache
     from wiki.navigation import links
     from wiki.pages import rendering
 
@@ -215,7 +215,9 @@ def cmd_rebuild_links(settings: Settings) -> int:
             stats = links.rebuild(session, rendering.render_text)
     finally:
         db.dispose()
-    Epoch(settings.data_dir / "cache" / "epoch").bump()  # cached pages show the new tables
+    cache = page_cache(settings)  # cached pages show the new tables, on every host
+    cache.invalidate_all()
+    cache.close()
     print(
         f"Rebuilt links of {stats.pages} pages: {stats.links} links to {stats.targets} titles, "
         f"{stats.categories} category memberships, {stats.redirects} redirects."
@@ -269,9 +271,16 @@ def cmd_import(settings: Settings, path: str, prefix: str, keep_authors: bool, r
     from wiki.accounts.ratelimit import RateLimiter
     from wiki.actions import imports
     from wiki.actions.context import IMPORT, Actor, Env
+    from wiki.cache_channels import page_cache
 
     db = Database(settings.database_url)
-    env = Env(settings, db, RateLimiter(db, settings.rate_limits))
+    cache = page_cache(settings)  # running servers, on every host, show the imported pages
+    env = Env(
+        settings,
+        db,
+        RateLimiter(db, settings.rate_limits),
+        changed=lambda change: cache.invalidate_all(),
+    )
     actor = Actor(
         user_id=None,
         name="Maintenance script",

@@ -110,8 +110,10 @@ class Settings:
     redis_url: str = field(
         default="",
         metadata=_help(
-            "Redis URL for rate-limit counters (`redis://127.0.0.1:6379/0`). Empty: counters "
-            "live in the database. Either way every app process shares them."
+            "Redis URL (`redis://127.0.0.1:6379/0`) for rate-limit counters and, with several "
+            "app hosts, the pub/sub channel carrying cache invalidations and live recent "
+            "changes between them. Empty: counters live in the database, and hosts use "
+            "PostgreSQL LISTEN/NOTIFY (on SQLite: one host)."
         ),
     )
     rate_limits: str = field(

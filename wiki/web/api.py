@@ -164,7 +164,7 @@ async def get_page_html(request: Request) -> Response:
     if suffix != "/html":
         return await get_page(request)
     w = wiki_of(request)
-    epoch = w.epoch.current()  # before the database, see wiki.cache
+    epoch, version = w.page_version(title)  # before the database, see wiki.cache
     gettext = i18n.translations(w.settings.language).gettext
 
     def load(session: Session) -> tuple[Title, int, str]:
@@ -178,8 +178,8 @@ async def get_page_html(request: Request) -> Response:
         f'<!DOCTYPE html><html lang="{w.settings.language}"><head><meta charset="utf-8">'
         f"<title>{html.escape(canonical.full)}</title></head><body>{body}</body></html>"
     )
-    # Links turn blue or red as other pages change, so the tag includes the cache epoch.
-    return _conditional(request, f"{rev_id}-{epoch}", lambda: HTMLResponse(doc))
+    # Links turn blue or red as other pages change, so the tag includes the page's version.
+    return _conditional(request, f"{rev_id}-{epoch}-{version}", lambda: HTMLResponse(doc))
 
 
 async def get_history(request: Request) -> Response:

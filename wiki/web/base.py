@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
@@ -17,8 +18,9 @@ from wiki import i18n
 from wiki.accounts import protection, users
 from wiki.accounts.ratelimit import RateLimiter
 from wiki.actions.context import REST, WEB, Actor, Change, Env
-from wiki.cache import LRU, Epoch
+from wiki.cache import LRU, Epoch, PageCache
 from wiki.db import Database
+from wiki.navigation import dependents
 from wiki.patrol import watchlist
 from wiki.settings import Settings
 from wiki.text import diffing, diffing_cache, markup
@@ -27,6 +29,7 @@ from wiki.web.security import LANG_COOKIE, Sessions
 from wiki.web.templating import Ctx, Templates
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 
 
@@ -58,9 +61,8 @@ class Wiki:
     db: Database
     templates: Templates
     sessions: Sessions
-    epoch: Epoch
-    #: Bumped when a login session or account changes (logout, rights, preferences, blocks).
-    account_epoch: Epoch
+    #: Cache versions and invalidation, shared by every process and host (see wiki.cache).
+    cache: PageCache
     limiter: RateLimiter
     article_cache: LRU[tuple[str, str], Article] = field(init=False)
     page_cache: LRU[tuple[str, str], bytes] = field(init=False)
@@ -68,6 +70,7 @@ class Wiki:
     account_cache: LRU[str, tuple[users.Account | None]] = field(init=False)
     watch_cache: LRU[tuple[int, str], watchlist.WatchState] = field(init=False)
     trusted_proxies: frozenset[str] = field(init=False)
+    _last_notification: int | None = field(default=None, init=False)
     #: What every action needs (wiki.actions): settings, database, limiter, cache invalidation.
     env: Env = field(init=False)
 
@@ -81,6 +84,49 @@ class Wiki:
         self.trusted_proxies = frozenset(
             p.strip() for p in self.settings.trusted_proxies.split(",") if p.strip()
         )
+
+    @property
+    def epoch(self) -> Epoch:
+        """Bumped for everything at once (``invalidate_all``); saves bump pages instead."""
+        return self.cache.epoch("epoch")
+
+    @property
+    def account_epoch(self) -> Epoch:
+        """Bumped when a login session or account changes (logout, rights, preferences,
+        blocks, watches)."""
+        return self.cache.epoch("accounts")
+
+    def page_version(self, title: Title) -> tuple[int, int]:
+        """The version cached views of ``title`` are checked against; read it *before* the
+        database (see wiki.cache)."""
+        return self.cache.version(title.key)
+
+    def invalidate(self, titles: Sequence[Title], *, links_changed: bool = False) -> None:
+        """After a commit that changed ``titles``: make their cached views stale on every
+        process and host, with what shows them (wiki.navigation.dependents: redirects,
+        category pages, notified users' bells and, with ``links_changed`` (created, deleted,
+        moved, restored), the pages linking to them). Blocking (one read): call it off the
+        event loop. Never raises: on any error every cached page is made stale instead."""
+        try:
+            with self.db.read() as session:
+                keys = dependents.stale(session, titles, existence=links_changed)
+                notified, self._last_notification = dependents.notified_since(
+                    session, self._last_notification
+                )
+            self.cache.invalidate(keys | notified)
+        except Exception:
+            log.exception("per-page invalidation failed; invalidating everything")
+            self.cache.invalidate_all()
+
+    def changed(self, change: Change) -> None:
+        """After an action's commit (``Env.changed``): make the caches forget what it
+        changed, page by page (see :meth:`invalidate`)."""
+        if change.titles:
+            self.invalidate(sorted(change.titles), links_changed=change.existence)
+        elif change.existence:
+            self.cache.invalidate_all()
+        if change.accounts:
+            self.account_epoch.bump()
 
     def account_version(self) -> int:
         """Changes when an account, session or watch changes, and every minute (implicit
@@ -122,13 +168,6 @@ class Wiki:
             if hop not in self.trusted_proxies and users.is_ip(hop):
                 return hop
         return peer
-
-    def changed(self, change: Change) -> None:
-        """After an action's commit: make the caches forget what it changed."""
-        if change.titles or change.existence:
-            self.epoch.bump()
-        if change.accounts:
-            self.account_epoch.bump()
 
     async def act(self, action: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run an action of ``wiki.actions`` off the event loop."""

@@ -43,7 +43,11 @@ from wiki.web.special import special
 from wiki.web.templating import Ctx
 
 STREAM_SECONDS = 55.0  # one response's life; EventSource reconnects and resumes
-POLL_SECONDS = 1.0
+#: How often a stream checks the cheap change counter (a file's mtime, moved by every save on
+#: this host and, through the cache channel, on the others: wiki.cache).
+WAKE_SECONDS = 0.1
+#: A database read at least this often, even when the counter did not move.
+POLL_SECONDS = 5.0
 KEEPALIVE_SECONDS = 15.0
 MAX_STREAMS = 64  # open streams per process; more are answered 503 (the browser retries)
 LOOKBACK = 50  # ids below the last sent that are read again (PostgreSQL commits out of order)
@@ -207,6 +211,8 @@ async def stream(request: Request, f: Filters, *, watcher: int | None = None) ->
             quiet_since = time.monotonic()
             count = 0
             while count < max_events:
+                seen = w.cache.changes()  # before the read: a save after it wakes us again
+                read_at = time.monotonic()
                 page = await w.read(
                     partial(
                         recentchanges.changes,
@@ -238,7 +244,11 @@ async def stream(request: Request, f: Filters, *, watcher: int | None = None) ->
                 if now - quiet_since >= KEEPALIVE_SECONDS:
                     yield ": keepalive\n\n"
                     quiet_since = now
-                await asyncio.sleep(min(POLL_SECONDS, max(0.0, deadline - now)))
+                # Sleep until a save (here or on another host), the fallback poll, the next
+                # keepalive or the end, whichever comes first.
+                wake = min(deadline, read_at + POLL_SECONDS, quiet_since + KEEPALIVE_SECONDS)
+                while time.monotonic() < wake and w.cache.changes() == seen:
+                    await asyncio.sleep(min(WAKE_SECONDS, max(0.0, wake - time.monotonic())))
         finally:
             request.app.state.rc_streams = max(0, _open_streams(request) - 1)
 

@@ -20,7 +20,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from wiki.accounts import protection
 from wiki.errors import N_, BadInput, NotFound
 from wiki.models import Page
-from wiki.navigation import links
+from wiki.navigation import dependents, links
 from wiki.pages import rendering, revisions, visibility
 from wiki.pages.rendering import page_url
 from wiki.patrol import scoring
@@ -165,21 +165,20 @@ def _load_article(request: Request, title: Title, session: Session) -> Article |
     )
 
 
-async def _article(request: Request, title: Title, epoch: int) -> Article | None:
+async def _article(request: Request, title: Title) -> Article | None:
     """The latest revision of ``title``, from this process's cache or from the database."""
     w = wiki_of(request)
     cache_key = (title.key, request.state.ctx.lang)
-    article = w.article_cache.get(cache_key, epoch)
+    version = w.page_version(title)  # read before the database: see wiki.cache
+    article = w.article_cache.get(cache_key, version)
     if article is None:
         article = await w.read(lambda s: _load_article(request, title, s))
         if article is not None:
-            w.article_cache.put(cache_key, epoch, article)
+            w.article_cache.put(cache_key, version, article)
     return article
 
 
-async def _follow(
-    request: Request, title: Title, article: Article, epoch: int
-) -> tuple[Article, Title | None]:
+async def _follow(request: Request, title: Title, article: Article) -> tuple[Article, Title | None]:
     """Follow a redirect once (unless ?redirect=no): the article to show, and the title it was
     reached from. A redirect to a missing, special or the same page is shown as it is."""
     if not (article.redirect and article.redirect_exists):
@@ -187,7 +186,7 @@ async def _follow(
     target = titles.parse(article.redirect)
     if request.query_params.get("redirect") == "no" or target.is_special or target == title:
         return article, None
-    followed = await _article(request, target, epoch)
+    followed = await _article(request, target)
     return (article, None) if followed is None else (followed, title)
 
 
@@ -196,12 +195,17 @@ async def view(request: Request, title: Title) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
     cache_key = (title.key, ctx.lang)
-    epoch = w.epoch.current()  # read before the database: see wiki.cache
+    # Read before the database (see wiki.cache). A save of this page, of the page it
+    # redirects to, or the creation or deletion of a page it links to moves it
+    # (wiki.navigation.dependents).
+    version: tuple[int, ...] = w.page_version(title)
+    if title.ns == NS_CATEGORY:  # its listing changes with saves of its members
+        version = (*version, *w.cache.version(dependents.CATEGORY_LISTINGS))
     # Every visitor without an account sees the same page (a session only carries a CSRF
     # token, which page views do not show), unless an IP has new messages to be told about.
     anonymous = ctx.user_id is None and not ctx.new_messages and not request.query_params
     if anonymous:
-        body = w.page_cache.get(cache_key, epoch)
+        body = w.page_cache.get(cache_key, version)
         if body is not None:
             return Response(body, media_type="text/html; charset=utf-8")
     # A logged-in reader's page differs by their name, rights, watch star and bell: it is
@@ -210,12 +214,12 @@ async def view(request: Request, title: Title) -> Response:
     personal_version = 0
     if ctx.user_id is not None and not request.query_params:
         personal_key = (ctx.user_id, title.key, ctx.lang)
-        inbox = talk_web.inbox_of(request).version(w)
-        personal_version = hash((epoch, w.account_version(), inbox, ctx.unread_notifications))
+        inbox = talk_web.inbox_of(request).version(w, talk_web.user_key(ctx.user_id))
+        personal_version = hash((version, w.account_version(), inbox, ctx.unread_notifications))
         body = w.personal_cache.get(personal_key, personal_version)
         if body is not None:
             return Response(body, media_type="text/html; charset=utf-8")
-    article = await _article(request, title, epoch)
+    article = await _article(request, title)
     if article is None:
         listing = None
         if title.ns == NS_CATEGORY:  # a category lists its members even without a description
@@ -225,8 +229,8 @@ async def view(request: Request, title: Title) -> Response:
             request, "page_missing.html", status, title=title, listing=listing
         )
         return finish(request, response)
-    # The cache key stays the requested title: any save bumps the epoch, redirects included.
-    shown, redirected_from = await _follow(request, title, article, epoch)
+    # The cache key stays the requested title: a save of the target invalidates its redirects.
+    shown, redirected_from = await _follow(request, title, article)
     listing = None
     if shown.title.ns == NS_CATEGORY:
         listing = await navigation.category_listing(request, shown.title)
@@ -245,7 +249,7 @@ async def view(request: Request, title: Title) -> Response:
     )
     body = body_text.encode("utf-8")
     if anonymous:
-        w.page_cache.put(cache_key, epoch, body)
+        w.page_cache.put(cache_key, version, body)
     elif personal_key is not None:
         w.personal_cache.put(personal_key, personal_version, body)
     return finish(request, Response(body, media_type="text/html; charset=utf-8"))

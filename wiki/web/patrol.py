@@ -90,8 +90,8 @@ async def visit(request: Request, title: Title) -> watchlist.WatchState | None:
         return None
     uid = ctx.user_id
     w = wiki_of(request)
-    # Nothing to read again until a save (page epoch) or a watch change (account epoch).
-    version = w.epoch.current() ^ (w.account_version() << 1)
+    # Nothing to read again until a save of the page or a watch change (account epoch).
+    version = hash((w.page_version(title), w.account_version()))
     key = (uid, title.key)
     cached = w.watch_cache.get(key, version)
     if cached is not None:

@@ -63,7 +63,9 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     """Keep the index following the database while the app serves."""
     w = app.state.wiki
     index: search.SearchIndex = app.state.search
-    indexer = search.Indexer(index, w.db, interval=w.settings.search_interval, epoch=w.epoch.path)
+    indexer = search.Indexer(
+        index, w.db, interval=w.settings.search_interval, epoch=w.cache.changes_path
+    )
     indexer.start()
     try:
         yield

@@ -43,6 +43,7 @@ from wiki.errors import (
     WikiError,
 )
 from wiki.models import Notification
+from wiki.navigation import dependents
 from wiki.pages import revisions
 from wiki.pages.rendering import page_url
 from wiki.patrol import abuse
@@ -69,18 +70,24 @@ class LoginRequired(WikiError):
 
 @dataclass
 class Inbox:
-    """Per-process caches of unread counts (per user) and IP new-message flags. An entry is
-    valid while neither the data epoch moves (every save: notifications are only made by saves)
-    nor the inbox epoch (bumped by ``inbox_changed`` when notifications are marked read or a
-    flag is cleared), and for a minute at most (code that marks notifications read without
-    calling ``inbox_changed`` is then seen within a minute)."""
+    """Per-process caches of unread counts (per user) and IP new-messages flags. An entry is
+    valid while its own cache key does not move (``inbox:<user id>`` or ``inbox-ip:<ip>``:
+    bumped after a save that notifies that user or writes to that IP's talk page, see
+    wiki.navigation.dependents, and by ``inbox_changed`` when notifications are marked read or
+    a flag is cleared), nor the "inbox" epoch (everything), and for a minute at most (code
+    that marks notifications read without calling ``inbox_changed`` is then seen within a
+    minute)."""
 
     epoch: Epoch
     unread: LRU[int, tuple[int, frozenset[tuple[int, str]]]]
     flags: LRU[str, tuple[int | None]]
 
-    def version(self, w: Wiki) -> int:
-        return hash((w.epoch.current(), self.epoch.current(), _minute()))
+    def version(self, w: Wiki, key: str) -> int:
+        return hash((w.cache.version(key), self.epoch.current(), _minute()))
+
+
+def user_key(user_id: int) -> str:
+    return dependents.inbox_key(user_id)
 
 
 def _minute() -> int:
@@ -89,10 +96,8 @@ def _minute() -> int:
 
 def install(app: Starlette) -> None:
     """Give the app its inbox caches (``app.state.inbox``)."""
-    settings = app.state.wiki.settings
-    app.state.inbox = Inbox(
-        epoch=Epoch(settings.data_dir / "cache" / "inbox"), unread=LRU(4096), flags=LRU(4096)
-    )
+    w: Wiki = app.state.wiki
+    app.state.inbox = Inbox(epoch=w.cache.epoch("inbox"), unread=LRU(4096), flags=LRU(4096))
 
 
 def inbox_of(request: Request) -> Inbox:
@@ -100,10 +105,16 @@ def inbox_of(request: Request) -> Inbox:
     return inbox
 
 
+def _inbox_key(ctx: Ctx) -> str:
+    if ctx.user_id is not None:
+        return user_key(ctx.user_id)
+    return dependents.ip_inbox_key(ctx.client_ip)
+
+
 def inbox_changed(request: Request) -> None:
-    """Call after marking notifications read (or clearing an IP's flag) outside a save, so
-    every process recounts the bell."""
-    inbox_of(request).epoch.bump()
+    """Call after marking this visitor's notifications read (or clearing their IP's flag)
+    outside a save, so every process and host recounts their bell."""
+    wiki_of(request).cache.invalidate([_inbox_key(request.state.ctx)], content=False)
 
 
 def _viewed_title(request: Request) -> Title | None:
@@ -137,7 +148,7 @@ async def inbox_state(request: Request, ctx: Ctx) -> None:
     if ctx.user_id is None and ctx.session_id is None:
         return
     w, inbox = wiki_of(request), inbox_of(request)
-    version = inbox.version(w)  # before the database, as wiki.cache explains
+    version = inbox.version(w, _inbox_key(ctx))  # before the database, as wiki.cache explains
     viewing = _viewed_title(request)
     if ctx.user_id is not None:
         user_id = ctx.user_id
@@ -149,7 +160,7 @@ async def inbox_state(request: Request, ctx: Ctx) -> None:
         if viewing is not None and (viewing.ns, viewing.text) in pages:
             title = viewing
             count -= await w.act(personal.mark_page_read, w.env, actor_of(ctx), title)
-            inbox.epoch.bump()
+            inbox_changed(request)
         ctx.unread_notifications = max(0, count)
         return
     ip = ctx.client_ip
@@ -161,7 +172,7 @@ async def inbox_state(request: Request, ctx: Ctx) -> None:
         return
     if viewing is not None and _is_own_talk(viewing, ip):
         await w.act(personal.clear_new_messages, w.env, actor_of(ctx))
-        inbox.epoch.bump()
+        inbox_changed(request)
         return
     ctx.new_messages = flag[0]
 
