@@ -22,8 +22,11 @@ from wiki.settings import Settings
 from wiki.web import (  # noqa: F401 (they register special pages)
     abuse,
     accounts,
+    action_api,
     api,
+    botpasswords,
     changes,
+    credentials,
     navigation,
     pages,
     patrol,
@@ -50,8 +53,13 @@ class ContextMiddleware:
             request = Request(scope)
             wiki: Wiki = request.app.state.wiki
             sid = wiki.sessions.read(request)
-            account = await wiki.account_for(sid) if sid else None
+            account, bad = await credentials.identify(request, wiki, sid)
+            if bad and credentials.is_api(scope["path"]):
+                await credentials.unauthorized(scope["path"])(scope, receive, send)
+                return
             ctx = make_ctx(request, account)
+            if credentials.bearer_token(request) is not None:
+                ctx.session_id, ctx.csrf_token = None, ""  # a token is not ambient: no CSRF
             scope.setdefault("state", {})["ctx"] = ctx
             await talk_web.inbox_state(request, ctx)  # the bell, or "you have new messages"
         await self.app(scope, receive, send)
@@ -62,6 +70,7 @@ def routes() -> list[BaseRoute]:
         Route("/", pages.root),
         Route("/wiki/{title:path}", pages.page_get, methods=["GET", "HEAD"]),
         Route("/wiki/{title:path}", pages.page_post, methods=["POST"]),
+        *action_api.routes(),
         Mount("/w/rest.php", routes=[*patrol_api.routes(), *talk_web.api_routes(), *api.routes()]),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]

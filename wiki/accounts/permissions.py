@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from wiki.accounts import blocks, protection, rights
+from wiki.accounts import blocks, grants, protection, rights
 from wiki.accounts.blocks import BlockInfo
 from wiki.errors import N_
 from wiki.text import titles
@@ -37,6 +37,11 @@ class Editor:
     name: str  # the account name or the IP
     ip: str
     groups: frozenset[str]
+    #: The grants of the bot password or API token in use (None: a full login, no limit).
+    grants: frozenset[str] | None = None
+
+    def has(self, right: str) -> bool:
+        return rights.has(self.groups, right) and grants.allows(self.grants, right)
 
 
 def edit_refusal(
@@ -50,7 +55,7 @@ def edit_refusal(
     """None when ``editor`` may edit (or create) ``title``; otherwise why not."""
     if editor.user_id is None and not anonymous_edits:
         return Refusal("anonymous", N_("This wiki requires you to log in to edit."), {})
-    if not rights.has(editor.groups, "edit"):
+    if not editor.has("edit"):
         return Refusal("right", N_("You do not have permission to edit pages."), {})
     block = blocks.find(session, user_id=editor.user_id, ip=editor.ip)
     if block is not None and not (block.allow_usertalk and _own_talk(title, editor)):
@@ -62,7 +67,7 @@ def edit_refusal(
             block=block,
         )
     needed = "createtalk" if title.is_talk else "createpage"
-    if not exists and not rights.has(editor.groups, needed):
+    if not exists and not editor.has(needed):
         return Refusal("right", N_("You do not have permission to create pages."), {})
     protections = protection.current(session, title)
     action = "edit" if exists else "create"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wiki import i18n
-from wiki.accounts import permissions, protection, users
+from wiki.accounts import botpasswords, permissions, protection, users
 from wiki.accounts.ratelimit import RateLimiter
 from wiki.cache import LRU, Epoch
 from wiki.db import Database
@@ -95,12 +96,14 @@ class Wiki:
             user = users.session_user(session, sid)
             if user is None:
                 return None
-            return users.account(
+            found = users.account(
                 session,
                 user,
                 autoconfirm_days=settings.autoconfirm_days,
                 autoconfirm_edits=settings.autoconfirm_edits,
             )
+            granted = botpasswords.session_grants(session, sid)
+            return found if granted is None else dataclasses.replace(found, grants=granted)
 
         account = await self.read(load)
         self.account_cache.put(sid, epoch, (account,))
@@ -198,12 +201,13 @@ def make_ctx(request: Request, account: users.Account | None = None) -> Ctx:
         ctx.user_name = account.name
         ctx.groups = account.groups
         ctx.account = account
+        ctx.grants = account.grants
     return ctx
 
 
 def editor_of(ctx: Ctx) -> permissions.Editor:
     return permissions.Editor(
-        user_id=ctx.user_id, name=ctx.actor, ip=ctx.client_ip, groups=ctx.groups
+        user_id=ctx.user_id, name=ctx.actor, ip=ctx.client_ip, groups=ctx.groups, grants=ctx.grants
     )
 
 

@@ -1,0 +1,92 @@
+"""Credentials for tools: personal API tokens (Bearer) and bad credentials answering 401."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.testclient import TestClient
+
+from tests.conftest import login, make_user, token_of
+from wiki.db import Database
+
+REST = "/w/rest.php/v1"
+
+
+def new_token(client: TestClient, grants: tuple[str, ...]) -> str:
+    csrf = token_of(client, "/wiki/Special:ApiTokens")
+    r = client.post(
+        "/wiki/Special:ApiTokens",
+        data={"wpEditToken": csrf, "name": "script", "grant": list(grants)},
+    )
+    assert r.status_code == 200, r.text[:300]
+    m = re.search(r'id="new-api-token">(gtg_[\w-]+)<', r.text)
+    assert m, r.text
+    return m.group(1)
+
+
+def test_bearer_token_edits_as_its_owner_and_can_be_revoked(
+    client: TestClient, db: Database
+) -> None:
+    make_user(db, "Skrip")
+    login(client, "Skrip")
+    token = new_token(client, ("editpage",))
+    page = client.get("/wiki/Special:ApiTokens").text
+    assert token not in page  # shown once only
+    client.cookies.clear()
+    auth = {"Authorization": f"Bearer {token}"}
+    r = client.post(f"{REST}/page", json={"title": "Oleh token", "source": "x"}, headers=auth)
+    assert r.status_code == 201, r.text
+    rev = client.get(f"{REST}/revision/{r.json()['latest']['id']}").json()
+    assert rev["user"]["name"] == "Skrip"
+    # Revoke it through the page, logged in again.
+    login(client, "Skrip")
+    listing = client.get("/wiki/Special:ApiTokens").text
+    token_id = re.search(r'name="revoke" value="(\d+)"', listing)
+    assert token_id
+    csrf = token_of(client, "/wiki/Special:ApiTokens")
+    r = client.post(
+        "/wiki/Special:ApiTokens", data={"wpEditToken": csrf, "revoke": token_id.group(1)}
+    )
+    assert r.status_code == 303
+    client.cookies.clear()
+    r = client.post(f"{REST}/page", json={"title": "Lagi", "source": "x"}, headers=auth)
+    assert r.status_code == 401
+    assert r.json()["errorKey"] == "rest-invalid-credentials"
+
+
+def test_token_without_the_edit_grant_cannot_edit(client: TestClient, db: Database) -> None:
+    make_user(db, "Pembaca")
+    login(client, "Pembaca")
+    token = new_token(client, ())
+    client.cookies.clear()
+    r = client.post(
+        f"{REST}/page",
+        json={"title": "Tidak boleh", "source": "x"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert r.status_code == 403, r.text
+    assert client.get(f"{REST}/page/Tidak_boleh").status_code == 404
+
+
+def test_bad_credentials_never_become_an_anonymous_edit(client: TestClient) -> None:
+    for headers, cookies in (
+        ({"Authorization": "Bearer abc"}, {}),
+        ({"Authorization": "Basic Zm9vOmJhcg=="}, {}),
+        ({}, {"gotong_session": "garbage"}),
+    ):
+        client.cookies.clear()
+        for k, v in cookies.items():
+            client.cookies.set(k, v)
+        r = client.post(f"{REST}/page", json={"title": "Anon", "source": "x"}, headers=headers)
+        assert r.status_code == 401, (headers, cookies, r.text)
+        assert "WWW-Authenticate" in r.headers
+        r = client.get(
+            "/w/api.php", params={"action": "query", "meta": "userinfo"}, headers=headers
+        )
+        assert r.status_code == 401
+        assert r.json()["error"]["code"] == "mwoauth-invalid-authorization"
+    client.cookies.clear()
+    assert client.get(f"{REST}/page/Anon").status_code == 404
+    # A browser with a stale cookie still reads pages.
+    client.cookies.set("gotong_session", "garbage")
+    assert client.get("/wiki/Main_Page").status_code in (200, 404)

@@ -1,0 +1,428 @@
+"""The MediaWiki Action API subset at ``/w/api.php``, so pywikibot, mwclient and patrol tools
+work unchanged.
+
+This module holds the conventions every module shares: parameters (``a|b`` lists, the
+``\\x1f`` separator), ``format=json`` with ``formatversion=1|2``, errors with MediaWiki's codes
+(answered with HTTP 200 and a ``MediaWiki-API-Error`` header, as MediaWiki does), ``assert``,
+``maxlag``, ``servedby``, ``curtimestamp``, tokens, and ``action=login|logout``. Query
+modules are in :mod:`wiki.web.action_api_query`, writes in :mod:`wiki.web.action_api_write`.
+
+Tokens: every token type (csrf, login, patrol, rollback, watch) is the session's CSRF token
+followed by ``+\\``, as MediaWiki's tokens end; a visitor without an account may send the
+anonymous token ``+\\``.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData, QueryParams
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from wiki.accounts import botpasswords, rights, users
+from wiki.errors import (
+    BadInput,
+    EditConflict,
+    InvalidTitle,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    TooLarge,
+    WikiError,
+)
+from wiki.web.base import ensure_session, wiki_of
+from wiki.web.templating import Ctx
+
+TOKEN_SUFFIX = "+\\"
+ANON_TOKEN = TOKEN_SUFFIX
+TOKEN_TYPES = ("csrf", "login", "patrol", "rollback", "watch", "userrights")
+MAX_BODY = 4 * 1024 * 1024  # a 2 MB page as form data, with room for the other fields
+SERVED_BY = socket.gethostname()
+
+
+class ApiError(Exception):
+    """An Action API error: a MediaWiki code and an English message."""
+
+    def __init__(self, code: str, info: str, **extra: Any) -> None:
+        super().__init__(info)
+        self.code = code
+        self.info = info
+        self.extra = extra
+
+
+@dataclass
+class Api:
+    """One Action API request: its parameters, the visitor, and the output format."""
+
+    request: Request
+    ctx: Ctx
+    params: dict[str, str]
+    formatversion: int = 1
+    #: Cookies to set on the response (a new session at login).
+    new_sid: str | None = None
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.params.get(name, default)
+
+    def has(self, name: str) -> bool:
+        """A boolean parameter: present means true (any value, even empty), as in MediaWiki."""
+        return name in self.params
+
+    def multi(self, name: str, default: str = "") -> list[str]:
+        """A ``|``-separated list (or ``\\x1f``-separated when the value starts with it)."""
+        raw = self.params.get(name, default)
+        if raw.startswith("\x1f"):
+            return [v for v in raw[1:].split("\x1f") if v != ""]
+        return [v for v in raw.split("|") if v != ""]
+
+    def choices(self, name: str, allowed: tuple[str, ...], default: str = "") -> list[str]:
+        values = self.multi(name, default)
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            raise ApiError("badvalue", f'Unrecognized value for parameter "{name}": {bad[0]}.')
+        return values
+
+    def integer(
+        self, name: str, default: int | None = None, *, low: int = 0, high: int = 2**31 - 1
+    ) -> int | None:
+        raw = self.params.get(name)
+        if raw is None or raw == "":
+            return default
+        text = raw.strip()
+        if not text.lstrip("-").isdigit() or len(text) > 12:
+            raise ApiError(
+                "badinteger", f'Invalid value "{raw[:40]}" for integer parameter "{name}".'
+            )
+        value = int(text)
+        if not low <= value <= high:
+            raise ApiError(
+                "outofrange",
+                f'Value "{value}" for parameter "{name}" must be between {low} and {high}.',
+            )
+        return value
+
+    def limit(self, name: str, default: int = 10, *, high: int = 500) -> int:
+        """A ``*limit`` parameter; ``max`` is the highest allowed (5000 for bots, as MediaWiki)."""
+        top = high * 10 if self.ctx.can("bot") else high
+        if self.params.get(name) == "max":
+            return top
+        value = self.integer(name, default, low=1, high=top)
+        assert value is not None
+        return value
+
+    def bool_out(self, value: bool) -> Any:
+        """A boolean for the output: True (formatversion=2), or "" to be dropped when false."""
+        return value
+
+    def warn(self, module: str, text: str) -> None:
+        self.warnings.setdefault(module, []).append(text)
+
+    def require(self, right: str) -> None:
+        if not self.ctx.can(right):
+            raise ApiError(
+                "permissiondenied",
+                f'You don\'t have permission to do this (it needs the right "{right}").',
+            )
+
+    def require_token(self) -> None:
+        """The ``token`` parameter must be this session's (or, without an account, ``+\\``)."""
+        token = self.params.get("token")
+        if token is None:
+            raise ApiError("missingparam", 'The "token" parameter must be set.')
+        if not self.ctx.session_id:
+            if token == ANON_TOKEN and self.ctx.user_id is None:
+                return
+            raise ApiError("badtoken", "Invalid CSRF token.")
+        body = token[: -len(TOKEN_SUFFIX)] if token.endswith(TOKEN_SUFFIX) else token
+        if self.ctx.user_id is None and token == ANON_TOKEN:
+            return
+        if not wiki_of(self.request).sessions.check_csrf(self.ctx.session_id, body):
+            raise ApiError("badtoken", "Invalid CSRF token.")
+
+    def token(self) -> str:
+        """This session's token (giving the visitor a session first if needed)."""
+        ctx = ensure_session(self.request)
+        assert ctx.session_id
+        return ctx.csrf_token + TOKEN_SUFFIX
+
+
+Handler = Callable[[Api], Awaitable[dict[str, Any]]]
+#: action name -> (handler, must be POSTed)
+ACTIONS: dict[str, tuple[Handler, bool]] = {}
+
+
+def action(name: str, *, post: bool = False) -> Callable[[Handler], Handler]:
+    """Register an ``action=`` module."""
+
+    def register(fn: Handler) -> Handler:
+        ACTIONS[name] = (fn, post)
+        return fn
+
+    return register
+
+
+def ts(value: datetime) -> str:
+    """MediaWiki's API timestamp: ISO 8601, UTC, to the second, with ``Z``."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_ts(raw: str, name: str) -> datetime:
+    """An API timestamp in any form MediaWiki accepts here (ISO 8601 or ``YYYYMMDDHHMMSS``)."""
+    text = raw.strip()
+    try:
+        if text.isdigit() and len(text) == 14:
+            return datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(
+            "badtimestamp", f'Invalid value "{raw[:40]}" for timestamp parameter "{name}".'
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+# --- the route ---------------------------------------------------------------------------------
+
+
+async def _params(request: Request) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    query: QueryParams = request.query_params
+    for key, value in query.multi_items():
+        merged[key] = value
+    if request.method == "POST":
+        length = int(request.headers.get("content-length") or 0)
+        if length > MAX_BODY:
+            raise ApiError("toobig", "The request is too large.")
+        form: FormData = await request.form(max_part_size=MAX_BODY)
+        for key, item in form.multi_items():
+            if isinstance(item, str):
+                merged[key] = item
+    return merged
+
+
+def _v1(value: Any) -> Any:
+    """formatversion=1: booleans are present-as-"" or absent."""
+    if isinstance(value, dict):
+        return {k: _v1(v) for k, v in value.items() if v is not False}
+    if isinstance(value, list):
+        return [_v1(v) for v in value]
+    if value is True:
+        return ""
+    return value
+
+
+def error_body(api: Api | None, exc: ApiError, errorformat: str) -> dict[str, Any]:
+    if errorformat in ("plaintext", "wikitext", "html", "raw", "none"):
+        entry: dict[str, Any] = {
+            "code": exc.code,
+            "module": api.get("action", "main") if api else "main",
+        }
+        if errorformat == "raw":
+            entry.update(key=f"apierror-{exc.code}", params=[])
+        elif errorformat != "none":
+            entry["text" if (api and api.formatversion == 2) else "*"] = exc.info
+        entry.update(exc.extra)
+        return {"errors": [entry], "docref": "See /w/api.php for API usage."}
+    return {
+        "error": {
+            "code": exc.code,
+            "info": exc.info,
+            **exc.extra,
+            "*": "See /w/api.php for API usage.",
+        }
+    }
+
+
+def _from_wiki_error(exc: WikiError, api: Api) -> ApiError:
+    info = exc.translated(api.ctx.gettext)
+    if isinstance(exc, EditConflict):
+        return ApiError("editconflict", "Edit conflict: " + info)
+    if isinstance(exc, RateLimited):
+        return ApiError("ratelimited", info, wait=exc.retry_after)
+    if isinstance(exc, InvalidTitle):
+        return ApiError("invalidtitle", info)
+    if isinstance(exc, TooLarge):
+        return ApiError("contenttoobig", info)
+    if isinstance(exc, NotFound):
+        return ApiError("missingtitle", info)
+    if isinstance(exc, PermissionDenied):
+        return ApiError("permissiondenied", info)
+    if isinstance(exc, BadInput):
+        return ApiError("badvalue", info)
+    return ApiError("internal_api_error_" + type(exc).__name__, info)
+
+
+async def endpoint(request: Request) -> Response:
+    """``/w/api.php``: parse, check the common parameters, run one module, shape the output."""
+    ctx: Ctx = request.state.ctx
+    api: Api | None = None
+    errorformat = "bc"
+    try:
+        params = await _params(request)
+        errorformat = params.get("errorformat", "bc")
+        api = Api(request, ctx, params)
+        fv = params.get("formatversion", "1")
+        if fv not in ("1", "2", "latest"):
+            raise ApiError("badvalue", 'Unrecognized value for parameter "formatversion".')
+        api.formatversion = 1 if fv == "1" else 2
+        fmt = params.get("format", "json")
+        if fmt not in ("json", "jsonfm"):
+            raise ApiError("badvalue", f'Unrecognized value for parameter "format": {fmt[:40]}.')
+        api.integer("maxlag", None, low=0)  # we have no replicas: the lag is always 0
+        name = params.get("action", "help")
+        handler = ACTIONS.get(name)
+        if handler is None:
+            raise ApiError("badvalue", f'Unrecognized value for parameter "action": {name[:40]}.')
+        fn, post_only = handler
+        if post_only and request.method != "POST":
+            raise ApiError("mustbeposted", f'The "{name}" module requires a POST request.')
+        _check_assert(api)
+        result = await fn(api)
+    except ApiError as exc:
+        return _respond(request, api, error_body(api, exc, errorformat), error=exc.code)
+    except WikiError as exc:
+        if api is None:
+            raise
+        err = _from_wiki_error(exc, api)
+        return _respond(request, api, error_body(api, err, errorformat), error=err.code)
+    return _respond(request, api, result)
+
+
+def _check_assert(api: Api) -> None:
+    wanted = api.get("assert")
+    if not wanted:
+        pass
+    elif wanted == "user" and api.ctx.user_id is None:
+        raise ApiError(
+            "assertuserfailed", "You are no longer logged in, so the action could not be completed."
+        )
+    elif wanted == "bot" and not api.ctx.can("bot"):
+        raise ApiError(
+            "assertbotfailed",
+            'You do not have the "bot" right, so the action could not be completed.',
+        )
+    elif wanted == "anon" and api.ctx.user_id is not None:
+        raise ApiError(
+            "assertanonfailed",
+            "You are no longer logged out, so the action could not be completed.",
+        )
+    elif wanted not in ("user", "bot", "anon"):
+        raise ApiError("badvalue", 'Unrecognized value for parameter "assert".')
+    user = api.get("assertuser")
+    if user and users.normalize_name(user) != (api.ctx.user_name or ""):
+        raise ApiError("assertnameduserfailed", f'You are no longer logged in as "{user[:85]}".')
+
+
+def _respond(
+    request: Request, api: Api | None, body: dict[str, Any], *, error: str = ""
+) -> Response:
+    params = api.params if api else {}
+    if api and api.warnings:
+        key = "text" if api.formatversion == 2 else "*"
+        body["warnings"] = {m: {key: "\n".join(t)} for m, t in api.warnings.items()}
+    if "servedby" in params or error:
+        body["servedby"] = SERVED_BY
+    if "curtimestamp" in params:
+        body["curtimestamp"] = ts(datetime.now(UTC))
+    if not api or api.formatversion == 1:
+        body = _v1(body)
+    headers = {"Cache-Control": "private, must-revalidate, max-age=0"}
+    if error:
+        headers["MediaWiki-API-Error"] = error
+    response = Response(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        media_type="application/json; charset=utf-8",
+        headers=headers,
+    )
+    ctx: Ctx = request.state.ctx
+    w = wiki_of(request)
+    if api and api.new_sid:
+        w.sessions.set_cookie(response, request, api.new_sid)
+    elif ctx.new_session and ctx.session_id:
+        w.sessions.set_cookie(response, request, ctx.session_id)
+    return response
+
+
+# --- login and logout --------------------------------------------------------------------------
+
+
+@action("login", post=True)
+async def login(api: Api) -> dict[str, Any]:
+    """Log in with a bot password (``Name@app``); the session that follows carries its grants."""
+    name, password = api.get("lgname"), api.get("lgpassword")
+    token = api.get("lgtoken")
+    w = wiki_of(api.request)
+    if not token:
+        return {"login": {"result": "NeedToken", "token": api.token()}}
+    ok = bool(api.ctx.session_id) and w.sessions.check_csrf(
+        api.ctx.session_id, token.removesuffix(TOKEN_SUFFIX)
+    )
+    if not ok:
+        return {"login": {"result": "WrongToken"}}
+    wait = w.rate_limited(api.ctx, "login")
+    if wait is not None:
+        return {"login": {"result": "Throttled", "wait": wait}}
+    if botpasswords.split_login_name(name) is None:
+        return {
+            "login": {
+                "result": "Failed",
+                "reason": "Log in to the API with a bot password (Name@bot) made on "
+                "Special:BotPasswords.",
+            }
+        }
+    old = api.ctx.session_id
+    days = w.settings.session_days
+
+    def work(session: Session) -> tuple[int, str, str] | None:
+        found = botpasswords.authenticate(session, name, password)
+        if found is None:
+            return None
+        user, granted = found
+        if old:
+            users.end_session(session, old)
+        sid = botpasswords.start_session(session, user.id, granted, days=days)
+        return user.id, user.name, sid
+
+    done = await w.write_quiet(work)
+    if done is None:
+        return {
+            "login": {
+                "result": "Failed",
+                "reason": "Incorrect username or password entered. Please try again.",
+            }
+        }
+    user_id, user_name, sid = done
+    api.new_sid = sid
+    w.account_epoch.bump()
+    return {"login": {"result": "Success", "lguserid": user_id, "lgusername": user_name}}
+
+
+@action("logout", post=True)
+async def logout(api: Api) -> dict[str, Any]:
+    api.require_token()
+    w = wiki_of(api.request)
+    sid = api.ctx.session_id
+    if sid:
+        await w.write_quiet(lambda s: users.end_session(s, sid))
+    w.account_epoch.bump()
+    api.new_sid = w.sessions.new_id()
+    return {}
+
+
+def user_rights(ctx: Ctx) -> list[str]:
+    """The rights this visitor may use now (their groups' rights, within their grants)."""
+    return sorted(r for r in rights.rights_of(ctx.groups) if ctx.can(r))
+
+
+def routes() -> list[BaseRoute]:
+    from wiki.web import action_api_meta, action_api_query  # noqa: F401 (they register)
+
+    return [Route("/w/api.php", endpoint, methods=["GET", "HEAD", "POST"])]
