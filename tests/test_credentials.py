@@ -90,3 +90,17 @@ def test_bad_credentials_never_become_an_anonymous_edit(client: TestClient) -> N
     # A browser with a stale cookie still reads pages.
     client.cookies.set("gotong_session", "garbage")
     assert client.get("/wiki/Main_Page").status_code in (200, 404)
+
+
+def test_openapi_describes_both_credentials(client: TestClient) -> None:
+    doc = client.get("/w/rest.php/openapi.json").json()
+    schemes = doc["components"]["securitySchemes"]
+    assert schemes["bearerToken"] == {**schemes["bearerToken"], "type": "http", "scheme": "bearer"}
+    assert schemes["sessionCookie"]["in"] == "cookie"
+
+
+def test_overflowing_recentchanges_cursor_is_a_400(client: TestClient) -> None:
+    r = client.get(f"{REST}/recentchanges", params={"older_than": "2147483648"})
+    assert r.status_code == 400, r.text
+    r = client.get("/wiki/Special:RecentChanges", params={"older_than": "99999999999"})
+    assert r.status_code == 400

@@ -115,8 +115,11 @@ class Api:
         top = high * 10 if self.ctx.can("bot") else high
         if self.params.get(name) == "max":
             return top
-        value = self.integer(name, default, low=1, high=top)
+        value = self.integer(name, default, low=1, high=2**31 - 1)
         assert value is not None
+        if value > top:  # MediaWiki clamps with a warning rather than failing
+            self.warn(self.get("action", "main"), f'"{name}" may not be over {top} (set to {top}).')
+            return top
         return value
 
     def bool_out(self, value: bool) -> Any:

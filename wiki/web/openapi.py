@@ -791,6 +791,24 @@ need no token. Writes that carry the wiki's session cookie must send its CSRF to
 """
 
 
+SECURITY_SCHEMES: dict[str, Any] = {
+    "bearerToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A personal API token made on Special:ApiTokens, limited to its grants. "
+        "An unknown or revoked token answers 401.",
+    },
+    "sessionCookie": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "gotong_session",
+        "description": "The wiki's login session (also from action=login with a bot password "
+        "on /w/api.php); writes then need X-CSRF-Token. A cookie that fails its signature "
+        "answers 401.",
+    },
+}
+
+
 @cache
 def _spec() -> dict[str, Any]:
     return {
@@ -798,7 +816,9 @@ def _spec() -> dict[str, Any]:
         "info": {"title": "Gotong REST API", "version": "1.0.0", "description": DESCRIPTION},
         "servers": [{"url": "/w/rest.php"}],
         "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
+        # Every operation works anonymously too (reads, and anonymous edits where allowed).
+        "security": [{}, {"bearerToken": []}, {"sessionCookie": []}],
     }
 
 
