@@ -104,3 +104,15 @@ def test_overflowing_recentchanges_cursor_is_a_400(client: TestClient) -> None:
     assert r.status_code == 400, r.text
     r = client.get("/wiki/Special:RecentChanges", params={"older_than": "99999999999"})
     assert r.status_code == 400
+
+
+def test_every_operation_has_a_unique_operation_id(client: TestClient) -> None:
+    doc = client.get("/w/rest.php/openapi.json").json()
+    ids = [
+        op["operationId"]
+        for item in doc["paths"].values()
+        for method, op in item.items()
+        if method in ("get", "post", "put", "delete", "patch")
+    ]
+    assert ids and len(ids) == len(set(ids))
+    assert "getPageTitleHtml" in ids or any(i.startswith("getPage") for i in ids)

@@ -809,13 +809,28 @@ SECURITY_SCHEMES: dict[str, Any] = {
 }
 
 
+def _operation_id(method: str, path: str) -> str:
+    """A stable operationId from the route: ``GET /v1/page/{title}/html`` -> ``getPageTitleHtml``."""
+    words = [w.strip("{}") for w in path.split("/") if w and w != "v1"]
+    return method.lower() + "".join(w[:1].upper() + w[1:].replace("_", "") for w in words)
+
+
+def _with_operation_ids(paths: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(paths)
+    for path, item in out.items():
+        for method, op in item.items():
+            if isinstance(op, dict) and method in ("get", "post", "put", "delete", "patch"):
+                op.setdefault("operationId", _operation_id(method, path))
+    return out
+
+
 @cache
 def _spec() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Gotong REST API", "version": "1.0.0", "description": DESCRIPTION},
         "servers": [{"url": "/w/rest.php"}],
-        "paths": PATHS,
+        "paths": _with_operation_ids(PATHS),
         "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
         # Every operation works anonymously too (reads, and anonymous edits where allowed).
         "security": [{}, {"bearerToken": []}, {"sessionCookie": []}],
