@@ -810,7 +810,7 @@ SECURITY_SCHEMES: dict[str, Any] = {
 
 
 def _operation_id(method: str, path: str) -> str:
-    """A stable operationId from the route: ``GET /v1/page/{title}/html`` -> ``getPageTitleHtml``."""
+    """A stable operationId from the route (``GET /v1/page/{title}/html``: getPageTitleHtml)."""
     words = [w.strip("{}") for w in path.split("/") if w and w != "v1"]
     return method.lower() + "".join(w[:1].upper() + w[1:].replace("_", "") for w in words)
 
