@@ -19,7 +19,7 @@ TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 PAGE_KEYS = {"id", "key", "title", "latest", "content_model", "license", "source"}
 HISTORY_KEYS = {"id", "timestamp", "minor", "size", "delta", "comment", "user"}
 REVISION_KEYS = HISTORY_KEYS | {"page", "content_model", "source", "vandalism"}
-ERROR_KEYS = {"httpCode", "httpReason", "message"}
+ERROR_KEYS = {"httpCode", "httpReason", "errorKey", "messageTranslations", "message"}
 
 
 def _never_500(response: httpx.Response) -> None:

@@ -116,3 +116,38 @@ def test_every_operation_has_a_unique_operation_id(client: TestClient) -> None:
     ]
     assert ids and len(ids) == len(set(ids))
     assert "getPageTitleHtml" in ids or any(i.startswith("getPage") for i in ids)
+
+
+def test_rest_errors_carry_a_key_and_the_message_in_english_and_the_readers_language(
+    client: TestClient,
+) -> None:
+    r = client.get(f"{REST}/page/Tidak_ada", headers={"Accept-Language": "id"})
+    assert r.status_code == 404
+    body = r.json()
+    assert body["errorKey"] == "rest-not-found"
+    assert body["message"] == "The page Tidak ada does not exist."
+    assert body["messageTranslations"]["id"] != body["message"]
+
+
+def test_latest_id_that_overflows_is_a_400(client: TestClient) -> None:
+    client.post(f"{REST}/page", json={"title": "Besar", "source": "x"})
+    for big in (2**31, 2**63):
+        r = client.put(f"{REST}/page/Besar", json={"source": "y", "latest": {"id": big}})
+        assert r.status_code == 400, r.text
+
+
+def test_license_comes_from_settings(tmp_path: object, settings: object) -> None:
+    import dataclasses
+
+    from wiki.app import create_app
+
+    custom = dataclasses.replace(  # type: ignore[type-var]
+        settings,
+        license_url="https://creativecommons.org/licenses/by-sa/4.0/",
+        license_title="CC BY-SA 4.0",
+    )
+    with TestClient(create_app(custom)) as c:
+        made = c.post(f"{REST}/page", json={"title": "Lisensi", "source": "x"}).json()
+        assert made["license"]["title"] == "CC BY-SA 4.0"
+        got = c.get(f"{REST}/page/Lisensi").json()
+        assert got["license"]["url"] == "https://creativecommons.org/licenses/by-sa/4.0/"

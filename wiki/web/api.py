@@ -63,7 +63,6 @@ from wiki.web.templating import Ctx
 API_ROOT = "/w/rest.php"
 HISTORY_LIMIT = 20  # MediaWiki's page size for /history
 CONTENT_MODEL = "markdown"
-LICENSE = {"url": "", "title": ""}
 SUBRESOURCES = ("/html", "/history")
 URL_SAFE = "!$'()*,:;@~"  # like page URLs, but a '/' in a title is %2F, as MediaWiki wants
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates cannot be stored
@@ -97,9 +96,15 @@ def _page_json(page: Page, rev: Revision) -> dict[str, Any]:
         "title": title.full,
         "latest": {"id": rev.id, "timestamp": _ts(rev.timestamp)},
         "content_model": CONTENT_MODEL,
-        "license": dict(LICENSE),
+        "license": {"url": "", "title": ""},  # filled from settings by license_of()
         "source": rev.text,
     }
+
+
+def license_of(request: Request) -> dict[str, str]:
+    """The content licence the APIs report (WIKI_LICENSE_URL, WIKI_LICENSE_TITLE)."""
+    settings = wiki_of(request).settings
+    return {"url": settings.license_url, "title": settings.license_title}
 
 
 def _history_json(info: RevisionInfo) -> dict[str, Any]:
@@ -229,7 +234,7 @@ def _latest_id(body: dict[str, Any]) -> int | None:
     if latest is None:
         return None
     rev_id = latest.get("id") if isinstance(latest, dict) else None
-    if not isinstance(rev_id, int) or isinstance(rev_id, bool) or rev_id < 1:
+    if not isinstance(rev_id, int) or isinstance(rev_id, bool) or not 0 < rev_id <= MAX_ID:
         raise BadInput(N_("{name} must be a revision id."), name="latest.id")
     return rev_id
 
@@ -263,6 +268,7 @@ def _load_page(session: Session, title: Title) -> tuple[Page, Revision]:
 async def get_page(request: Request) -> Response:
     title, _ = _page_path(request, "")
     data = await wiki_of(request).read(lambda s: _page_json(*_load_page(s, title)))
+    data["license"] = license_of(request)
     return _conditional(request, str(data["latest"]["id"]), lambda: JSONResponse(data))
 
 
@@ -481,6 +487,7 @@ async def _save(
         return _page_json(result.page, result.revision), result.created
 
     data, created = await w.write(work)
+    data["license"] = license_of(request)
     if not created:
         return JSONResponse(data)
     location = _api_url(request, _page_api_path(title))

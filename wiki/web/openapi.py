@@ -30,6 +30,8 @@ def _error(description: str) -> dict[str, Any]:
 
 
 INT = {"type": "integer"}
+#: Ids are 32-bit in every database we support; larger values answer 400, never a 500.
+ID = {**INT, "minimum": 1, "maximum": 2**31 - 1}
 STR = {"type": "string"}
 BOOL = {"type": "boolean"}
 TIMESTAMP = {
@@ -40,11 +42,16 @@ TIMESTAMP = {
 
 SCHEMAS: dict[str, Any] = {
     "Error": _obj(
-        ["httpCode", "httpReason", "message"],
+        ["httpCode", "httpReason", "errorKey", "messageTranslations", "message"],
         httpCode=INT,
         httpReason=STR,
-        message={**STR, "description": "For people, in the negotiated UI language."},
-        messageTranslations={"type": "object", "additionalProperties": STR},
+        errorKey={**STR, "description": "Stable, for programs: rest-edit-conflict, …"},
+        messageTranslations={
+            "type": "object",
+            "additionalProperties": STR,
+            "description": "The message in the negotiated UI language, keyed by its code.",
+        },
+        message={**STR, "description": "For people, in English."},
     ),
     "User": _obj(
         ["id", "name"],
@@ -176,7 +183,7 @@ SCHEMAS: dict[str, Any] = {
         source=STR,
         comment=STR,
         latest={
-            **_obj(["id"], id={**INT, "minimum": 1}),
+            **_obj(["id"], id=ID),
             "description": "The revision the edit is based on. Required for an existing page: "
             "without it, or when it is not the latest revision, the answer is 409.",
         },
@@ -206,7 +213,7 @@ IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "sc
 
 
 def _id(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {**INT, "minimum": 1}}
+    return {"name": name, "in": "path", "required": True, "schema": ID}
 
 
 def _cursor(name: str, description: str) -> dict[str, Any]:
@@ -214,7 +221,7 @@ def _cursor(name: str, description: str) -> dict[str, Any]:
         "name": name,
         "in": "query",
         "required": False,
-        "schema": INT,
+        "schema": ID,
         "description": description,
     }
 
@@ -606,6 +613,13 @@ SCHEMAS.update(
             watched=BOOL,
             expires={"type": ["string", "null"], "format": "date-time"},
         ),
+        "WatchedPage": _obj(
+            ["key", "title", "exists", "expires"],
+            key=STR,
+            title=STR,
+            exists={**BOOL, "description": "The page exists (a watched title may not)"},
+            expires={"type": ["string", "null"], "format": "date-time"},
+        ),
         "Visibility": _obj(["id", "hidden"], id=INT, hidden=_HIDDEN),
     }
 )
@@ -622,7 +636,7 @@ _FILTERS = [
         ("tag", STR, "Only changes with this tag"),
         ("period", {"enum": ["1h", "2h", "6h", "12h", "1d", "3d", "7d", "14d", "30d"]}, ""),
         ("limit", {**INT, "minimum": 1, "maximum": 500, "default": 50}, ""),
-        ("older_than", INT, "Keyset: changes with a smaller id"),
+        ("older_than", ID, "Keyset: changes with a smaller id"),
     )
 ]
 _PATROL_ERRORS = {
@@ -660,7 +674,7 @@ PATHS.update(
         "/v1/watchlist/pages": _get(
             "The caller's watched pages",
             _json_body(
-                _obj(["pages"], pages={"type": "array", "items": _ref("WatchState")}), "Pages"
+                _obj(["pages"], pages={"type": "array", "items": _ref("WatchedPage")}), "Pages"
             ),
             [],
             **{"403": _error("Not logged in")},
@@ -762,9 +776,7 @@ PATHS.update(
                     "required": True,
                     "content": {
                         JSON: {
-                            "schema": _obj(
-                                ["undo"], undo=INT, undoafter=INT, comment=STR, token=STR
-                            )
+                            "schema": _obj(["undo"], undo=ID, undoafter=ID, comment=STR, token=STR)
                         }
                     },
                 },
