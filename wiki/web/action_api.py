@@ -14,6 +14,7 @@ anonymous token ``+\\``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 from collections.abc import Awaitable, Callable
@@ -21,13 +22,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from wiki.accounts import botpasswords, rights, users
+from wiki.actions import accounts, credentials
+from wiki.actions.context import API
 from wiki.errors import (
     BadInput,
     EditConflict,
@@ -38,7 +40,7 @@ from wiki.errors import (
     TooLarge,
     WikiError,
 )
-from wiki.web.base import ensure_session, wiki_of
+from wiki.web.base import actor_of, ensure_session, wiki_of
 from wiki.web.templating import Ctx
 
 TOKEN_SUFFIX = "+\\"
@@ -370,9 +372,6 @@ async def login(api: Api) -> dict[str, Any]:
     )
     if not ok:
         return {"login": {"result": "WrongToken"}}
-    wait = w.rate_limited(api.ctx, "login")
-    if wait is not None:
-        return {"login": {"result": "Throttled", "wait": wait}}
     if botpasswords.split_login_name(name) is None:
         return {
             "login": {
@@ -381,20 +380,11 @@ async def login(api: Api) -> dict[str, Any]:
                 "Special:BotPasswords.",
             }
         }
-    old = api.ctx.session_id
-    days = w.settings.session_days
-
-    def work(session: Session) -> tuple[int, str, str] | None:
-        found = botpasswords.authenticate(session, name, password)
-        if found is None:
-            return None
-        user, granted = found
-        if old:
-            users.end_session(session, old)
-        sid = botpasswords.start_session(session, user.id, granted, days=days)
-        return user.id, user.name, sid
-
-    done = await w.write_quiet(work)
+    actor = actor_of(api.ctx, API)
+    try:
+        done = await w.act(credentials.bot_login, w.env, actor, name, password)
+    except RateLimited as exc:
+        return {"login": {"result": "Throttled", "wait": exc.retry_after}}
     if done is None:
         return {
             "login": {
@@ -404,7 +394,6 @@ async def login(api: Api) -> dict[str, Any]:
         }
     user_id, user_name, sid = done
     api.new_sid = sid
-    w.account_epoch.bump()
     return {"login": {"result": "Success", "lguserid": user_id, "lgusername": user_name}}
 
 
@@ -412,10 +401,8 @@ async def login(api: Api) -> dict[str, Any]:
 async def logout(api: Api) -> dict[str, Any]:
     api.require_token()
     w = wiki_of(api.request)
-    sid = api.ctx.session_id
-    if sid:
-        await w.write_quiet(lambda s: users.end_session(s, sid))
-    w.account_epoch.bump()
+    actor = dataclasses.replace(actor_of(api.ctx, API), session_id=api.ctx.session_id)
+    await w.act(accounts.logout, w.env, actor)
     api.new_sid = w.sessions.new_id()
     return {}
 

@@ -36,27 +36,27 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from wiki import i18n
-from wiki.accounts import permissions
+from wiki.actions import editing
+from wiki.actions.context import REST
 from wiki.errors import (
     N_,
+    AbuseWarned,
     BadInput,
     EditConflict,
     NotFound,
     PermissionDenied,
-    RateLimited,
     TooLarge,
     WikiError,
 )
 from wiki.models import Page, Revision
-from wiki.pages import edits, rendering, revisions, visibility
+from wiki.pages import rendering, revisions, visibility
 from wiki.pages.revisions import RevisionInfo
-from wiki.patrol import abuse, autorevert, scoring
-from wiki.talk import posting as talk
+from wiki.patrol import scoring
 from wiki.text import diffing, titles
 from wiki.text.titles import Title
 from wiki.web import openapi
 from wiki.web import search as search_routes
-from wiki.web.base import MAX_ID, editor_of, int_param, wiki_of
+from wiki.web.base import MAX_ID, actor_of, int_param, wiki_of
 from wiki.web.security import CSRF_HEADER
 from wiki.web.templating import Ctx
 
@@ -409,86 +409,41 @@ async def _save(
     if body.get("content_model", CONTENT_MODEL) != CONTENT_MODEL:
         raise BadInput(N_("The field {field} is missing or not valid."), field="content_model")
     _check_token(request, body)
-    wait = w.rate_limited(ctx, "edit")
-    if wait is not None:
-        raise RateLimited(
-            N_("You have done this too often. Try again in {seconds} seconds."), retry_after=wait
-        )
-    editor = editor_of(ctx)
     raw_ack = body.get("abuse_acknowledged", [])
     acknowledged = frozenset(
         i for i in (raw_ack if isinstance(raw_ack, list) else []) if isinstance(i, int)
     )
-    screened = await w.read(  # abuse rules (wiki.patrol.abuse), before anything is written
-        lambda s: abuse.screen(
-            s, title, source, summary=comment, author=ctx.author, acknowledged=acknowledged
-        )
+    edit = editing.Edit(
+        title=title,
+        text=source,
+        summary=comment,
+        base_id=base_id,
+        create_only=create,
+        merge=base_id is not None,  # a stale latest is merged three-way, as MediaWiki does
+        acknowledged=acknowledged,
     )
-    if screened.hits:  # logged in their own transaction: a refused edit is logged too
-        await w.write_quiet(lambda s: abuse.record(s, screened))
-    if screened.throttled:
-        raise RateLimited(  # an abuse rule's throttle: its window is an hour
-            N_("You have done this too often. Try again in {seconds} seconds."),
-            retry_after=int(abuse.THROTTLE_WINDOW.total_seconds()),
-        )
-    if screened.refusal is not None:
-        raise PermissionDenied(
-            N_("This edit was stopped by a rule of this wiki: {message}"),
-            message=screened.refusal,
-        )
-    if screened.warnings:
+    try:
+        result = await w.act(editing.save, w.env, actor_of(ctx, REST), edit)
+    except AbuseWarned as exc:
         raise AbuseWarning(
             N_(
                 "Warning from a rule of this wiki: {message} To save anyway, send the rule "
                 "ids {rules} in abuse_acknowledged."
             ),
-            message=" ".join(screened.warnings.values()),
-            rules=",".join(str(i) for i in sorted(screened.warnings)),
-        )
-
-    def work(session: Session) -> tuple[dict[str, Any], bool]:
-        exists = revisions.get_page(session, title) is not None
-        refusal = permissions.edit_refusal(
-            session, title, editor, exists=exists, anonymous_edits=w.settings.anonymous_edits
-        )
-        if refusal is not None:
-            raise PermissionDenied(refusal.msgid, **refusal.params)
-        try:
-            result = talk.save(  # revisions.save; on talk pages, signs and notifies
-                session,
-                title,
-                source,
-                author=ctx.author,
-                summary=comment,
-                base_id=base_id,
-                max_bytes=w.settings.max_page_bytes,
-                create_only=create,
-                merge=base_id is not None,  # a stale latest is merged three-way, as MediaWiki does
-            )
-            edits.after_save(  # the editor's watch-by-default, abuse rules' tags
-                session, result, ctx.author, tags=screened.tags
-            )
-            if w.settings.auto_revert:  # off by default (wiki.patrol.autorevert)
-                autorevert.maybe_revert(
-                    session,
-                    result,
-                    ctx.author,
-                    max_bytes=w.settings.max_page_bytes,
-                    gettext=i18n.translations(w.settings.language).gettext,
-                )
-        except EditConflict as exc:
-            if base_id is not None or exc.latest_id is None:
-                raise
-            raise EditConflict(  # say why, rather than "someone else saved"
-                N_("The page already exists. To change it, send latest.id: its revision id."),
-                base_id=None,
-                latest_id=exc.latest_id,
-            ) from exc
-        return _page_json(result.page, result.revision), result.created
-
-    data, created = await w.write(work)
+            message=" ".join(exc.warnings.values()),
+            rules=",".join(str(i) for i in sorted(exc.warnings)),
+        ) from exc
+    except EditConflict as exc:
+        if base_id is not None or exc.latest_id is None:
+            raise
+        raise EditConflict(  # say why, rather than "someone else saved"
+            N_("The page already exists. To change it, send latest.id: its revision id."),
+            base_id=None,
+            latest_id=exc.latest_id,
+        ) from exc
+    data = _page_json(result.page, result.revision)
     data["license"] = license_of(request)
-    if not created:
+    if not result.created:
         return JSONResponse(data)
     location = _api_url(request, _page_api_path(title))
     return JSONResponse(data, status_code=201, headers={"Location": location})

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from wiki.accounts import apitokens, botpasswords, grants
+from wiki.actions import credentials as actions
 from wiki.errors import N_, BadInput, PermissionDenied
 from wiki.pages.rendering import page_url
-from wiki.web.base import ensure_session, finish, int_param, wiki_of
+from wiki.web.base import actor_of, ensure_session, finish, int_param, wiki_of
 from wiki.web.security import CSRF_FIELD
 from wiki.web.special import special
 from wiki.web.templating import Ctx
@@ -50,21 +50,15 @@ async def bot_passwords(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
     user_id = _owner(ctx)
+    actor = actor_of(ctx)
     created: tuple[str, str] | None = None
     if request.method == "POST":
         form: FormData = request.state.form
         app_id = str(form.get("app_id", "")).strip()
         if form.get("revoke"):
-            await w.write_quiet(lambda s: botpasswords.revoke(s, user_id, app_id))
-            w.account_epoch.bump()
+            await w.act(actions.revoke_bot_password, w.env, actor, app_id)
             return RedirectResponse(page_url("Special:BotPasswords"), status_code=303)
-        granted = _granted(form)
-
-        def make(session: Session) -> str:
-            return botpasswords.create(session, user_id, app_id, granted)
-
-        password = await w.write_quiet(make)
-        w.account_epoch.bump()
+        password = await w.act(actions.create_bot_password, w.env, actor, app_id, _granted(form))
         created = (f"{ctx.user_name}{botpasswords.SEPARATOR}{app_id}", password)
     rows = await w.read(lambda s: botpasswords.listing(s, user_id))
     return _page(request, "special_botpasswords.html", rows=rows, created=created)
@@ -76,6 +70,7 @@ async def api_tokens(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
     user_id = _owner(ctx)
+    actor = actor_of(ctx)
     created: str | None = None
     if request.method == "POST":
         form: FormData = request.state.form
@@ -83,11 +78,9 @@ async def api_tokens(request: Request, sub: str) -> Response:
             token_id = int_param(form.get("revoke"))
             if token_id is None:
                 raise BadInput(N_("There is no such token."))
-            await w.write_quiet(lambda s: apitokens.revoke(s, user_id, token_id))
-            w.account_epoch.bump()
+            await w.act(actions.revoke_api_token, w.env, actor, token_id)
             return RedirectResponse(page_url("Special:ApiTokens"), status_code=303)
         name = str(form.get("name", ""))
-        granted = _granted(form)
-        created = await w.write_quiet(lambda s: apitokens.create(s, user_id, name, granted))
+        created = await w.act(actions.create_api_token, w.env, actor, name, _granted(form))
     rows = await w.read(lambda s: apitokens.listing(s, user_id))
     return _page(request, "special_apitokens.html", rows=rows, created=created)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from wiki.accounts import apitokens, users
+from wiki.accounts import users
+from wiki.actions import credentials as actions
 from wiki.web.base import Wiki
 from wiki.web.security import SESSION_COOKIE
 
@@ -56,23 +56,8 @@ async def _token_account(wiki: Wiki, token: str) -> users.Account | None:
     cached = wiki.account_cache.get(key, epoch)
     if cached is not None:
         return cached[0]
-    settings = wiki.settings
-
-    def load(session: Session) -> users.Account | None:
-        found = apitokens.authenticate(session, token)
-        if found is None:
-            return None
-        user, granted = found
-        apitokens.touch(session, token)
-        account = users.account(
-            session,
-            user,
-            autoconfirm_days=settings.autoconfirm_days,
-            autoconfirm_edits=settings.autoconfirm_edits,
-        )
-        return dataclasses.replace(account, grants=granted)
-
-    account = await wiki.write_quiet(load)
+    found = await wiki.act(actions.token_user, wiki.env, token)
+    account = dataclasses.replace(found[0], grants=found[1]) if found else None
     wiki.account_cache.put(key, epoch, (account,))
     return account
 

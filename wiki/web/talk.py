@@ -26,7 +26,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from wiki.accounts import permissions
+from wiki.actions import personal
+from wiki.actions import talk as talk_actions
+from wiki.actions.context import REST
 from wiki.cache import LRU, Epoch
 from wiki.errors import (
     N_,
@@ -46,7 +48,7 @@ from wiki.talk import posting as talk
 from wiki.text import titles
 from wiki.text.titles import Title
 from wiki.web.api import _check_token, _read_json, _string, _ts
-from wiki.web.base import Wiki, editor_of, ensure_session, finish, wiki_of
+from wiki.web.base import Wiki, actor_of, ensure_session, finish, wiki_of
 from wiki.web.security import CSRF_FIELD
 from wiki.web.special import special
 from wiki.web.templating import Ctx
@@ -144,7 +146,7 @@ async def inbox_state(request: Request, ctx: Ctx) -> None:
         count, pages = cached
         if viewing is not None and (viewing.ns, viewing.text) in pages:
             title = viewing
-            count -= await w.write_quiet(lambda s: notifications.mark_page_read(s, user_id, title))
+            count -= await w.act(personal.mark_page_read, w.env, actor_of(ctx), title)
             inbox.epoch.bump()
         ctx.unread_notifications = max(0, count)
         return
@@ -156,7 +158,7 @@ async def inbox_state(request: Request, ctx: Ctx) -> None:
     if flag[0] is None:
         return
     if viewing is not None and _is_own_talk(viewing, ip):
-        await w.write_quiet(lambda s: talk.clear_new_messages(s, ip))
+        await w.act(personal.clear_new_messages, w.env, actor_of(ctx))
         inbox.epoch.bump()
         return
     ctx.new_messages = flag[0]
@@ -204,64 +206,19 @@ def decorate(html: str, text: str, title: Title, gettext: Callable[[str], str]) 
 # --- posting: the forms and the API share these ------------------------------------------------
 
 
-def _check_rate(w: Wiki, ctx: Ctx, *actions: str) -> None:
-    for action in actions:
-        wait = w.rate_limited(ctx, action)
-        if wait is not None:
-            raise RateLimited(
-                N_("You have done this too often. Try again in {seconds} seconds."),
-                retry_after=wait,
-            )
-
-
-async def _post(
-    request: Request, title: Title, work: Callable[[Session], talk.Posted], *actions: str
-) -> talk.Posted:
-    """Run ``work`` (a wiki.talk.posting call) in one write transaction, after the rate limit and
-    the
-    same permission checks as an edit."""
-    w = wiki_of(request)
-    ctx: Ctx = request.state.ctx
-    if title.is_special:
-        raise BadInput(N_("Special pages cannot be edited."))
-    _check_rate(w, ctx, *actions)
-    editor = editor_of(ctx)
-
-    def guarded(session: Session) -> talk.Posted:
-        exists = revisions.get_page(session, title) is not None
-        refusal = permissions.edit_refusal(
-            session, title, editor, exists=exists, anonymous_edits=w.settings.anonymous_edits
-        )
-        if refusal is not None:
-            raise PermissionDenied(refusal.msgid, **refusal.params)
-        return work(session)
-
-    return await w.write(guarded)
-
-
 async def post_topic(request: Request, title: Title, subject: str, text: str) -> talk.Posted:
     """Start a topic on ``title`` as this request's visitor."""
     w = wiki_of(request)
-    author = request.state.ctx.author
-    max_bytes = w.settings.max_page_bytes
-    talk.clean_subject(subject)  # refuse a bad subject before counting it against the limit
-
-    def work(session: Session) -> talk.Posted:
-        return talk.add_topic(session, title, subject, text, author=author, max_bytes=max_bytes)
-
-    return await _post(request, title, work, "edit", "topic")
+    return await w.act(
+        talk_actions.add_topic, w.env, actor_of(request.state.ctx), title, subject, text
+    )
 
 
 async def post_reply(request: Request, title: Title, comment_id: str, text: str) -> talk.Posted:
     """Reply to comment ``comment_id`` of ``title`` as this request's visitor."""
     w = wiki_of(request)
-    author = request.state.ctx.author
-    max_bytes = w.settings.max_page_bytes
-
-    def work(session: Session) -> talk.Posted:
-        return talk.reply(session, title, comment_id, text, author=author, max_bytes=max_bytes)
-
-    return await _post(request, title, work, "edit")
+    actor = actor_of(request.state.ctx)
+    return await w.act(talk_actions.reply, w.env, actor, title, comment_id, text)
 
 
 # --- Special:Reply and the new-topic form -----------------------------------------------------
@@ -410,7 +367,7 @@ async def notifications_page(request: Request, sub: str) -> Response:
     if form is not None:
         mark = str(form.get("mark", ""))
         ids = None if mark == "all" else [int(mark)] if mark.isdigit() and len(mark) < 10 else []
-        await w.write_quiet(lambda s: notifications.mark_read(s, user_id, ids))
+        await w.act(personal.mark_read, w.env, actor_of(ctx), ids)
         inbox_changed(request)
         ctx.unread_notifications = None
         target = page_url("Special:Notifications", show="unread") if unread_only else None
@@ -558,7 +515,7 @@ async def api_notifications(request: Request) -> Response:
 
 async def api_mark_read(request: Request) -> Response:
     """POST {ids: [...]} or {all: true}: mark the caller's notifications read."""
-    user_id = _api_user(request)
+    _api_user(request)  # 401 without an account
     body = await _read_json(request)
     _check_token(request, body)
     raw_ids = body.get("ids")
@@ -570,7 +527,8 @@ async def api_mark_read(request: Request) -> Response:
         ids = [i for i in raw_ids if 0 < i < 2**31]
     else:
         raise BadInput(N_("The field {field} is missing or not valid."), field="ids")
-    marked = await wiki_of(request).write_quiet(lambda s: notifications.mark_read(s, user_id, ids))
+    w = wiki_of(request)
+    marked = await w.act(personal.mark_read, w.env, actor_of(request.state.ctx, REST), ids)
     inbox_changed(request)
     return JSONResponse({"marked": marked})
 
