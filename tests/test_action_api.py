@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import edit, login, make_user, token_of
 from wiki.db import Database
+from wiki.settings import Settings
 
 API = "/w/api.php"
+VANDAL_IP = "203.0.113.5"
+
+
+@pytest.fixture
+def app_settings(settings: Settings) -> Settings:
+    """The test client is a trusted proxy, so a test can edit from a real-looking IP."""
+    return dataclasses.replace(settings, trusted_proxies="testclient")  # type: ignore[type-var]
 
 
 def q(client: TestClient, **params: Any) -> Any:
@@ -125,3 +135,111 @@ def test_revisions_and_recentchanges_continue(client: TestClient) -> None:
     assert seen == [f"Page {i}" for i in reversed(range(7))]
     bad = q(client, action="query", list="recentchanges", rccontinue="x|2147483648")
     assert bad["error"]["code"] == "badcontinue"
+
+
+def post(client: TestClient, **params: Any) -> Any:
+    r = client.post(API, data={"format": "json", **params})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def csrf(client: TestClient) -> str:
+    token: str = q(client, action="query", meta="tokens")["query"]["tokens"]["csrftoken"]
+    return token
+
+
+def test_edit_merges_from_a_base_revision_and_refuses_overlaps(client: TestClient) -> None:
+    token = csrf(client)
+    made = post(client, action="edit", title="Rencana", text="satu\n\ndua\n\ntiga", token=token)
+    assert made["edit"]["new"] == "" and made["edit"]["contentmodel"] == "markdown"
+    base = made["edit"]["newrevid"]
+    post(client, action="edit", title="Rencana", text="SATU\n\ndua\n\ntiga", token=token)
+    merged = post(
+        client,
+        action="edit",
+        title="Rencana",
+        text="satu\n\ndua\n\nTIGA",
+        baserevid=str(base),
+        token=token,
+    )
+    assert merged["edit"]["result"] == "Success", merged
+    text = q(client, action="query", prop="revisions", titles="Rencana", rvprop="content")
+    assert next(iter(text["query"]["pages"].values()))["revisions"][0]["*"] == "SATU\n\ndua\n\nTIGA"
+    clash = post(
+        client,
+        action="edit",
+        title="Rencana",
+        text="Satu!\n\ndua\n\ntiga",
+        baserevid=str(base),
+        token=token,
+    )
+    assert clash["error"]["code"] == "editconflict"
+    assert (
+        post(client, action="edit", title="Rencana", text="x", token="bad")["error"]["code"]
+        == "badtoken"
+    )
+    assert (
+        post(client, action="edit", title="Baru", text="x", nocreate="1", token=token)["error"][
+            "code"
+        ]
+        == "missingtitle"
+    )
+    assert (
+        post(client, action="edit", title="Rencana", text="x", createonly="1", token=token)[
+            "error"
+        ]["code"]
+        == "articleexists"
+    )
+    wikitext = post(
+        client, action="edit", title="Rencana", text="x", contentmodel="wikitext", token=token
+    )
+    assert wikitext["error"]["code"] == "badformat"
+    appended = post(client, action="edit", title="Rencana", appendtext="\n\nempat", token=token)
+    assert appended["edit"]["result"] == "Success"
+    other = post(client, action="edit", title="Lain", text="x", token=token)["edit"]["newrevid"]
+    wrong = post(
+        client, action="edit", title="Rencana", text="y", baserevid=str(other), token=token
+    )
+    assert wrong["error"]["code"] == "nosuchrevid"
+
+
+def test_rollback_and_patrol_through_the_api(client: TestClient, db: Database) -> None:
+    make_user(db, "Penulis")
+    make_user(db, "Patroli", groups=("patroller",))
+    login(client, "Penulis")
+    assert edit(client, "Target", "baik").status_code == 303
+    client.cookies.clear()
+    r = client.post(
+        API,
+        data={
+            "format": "json",
+            "action": "edit",
+            "title": "Target",
+            "text": "RUSAK",
+            "token": "+\\",
+        },
+        headers={"X-Forwarded-For": VANDAL_IP},
+    )
+    vandal = r.json()
+    assert vandal["edit"]["result"] == "Success", vandal
+    password = bot_password(client, db, "Patroli", ("editpage", "rollback", "patrol"))
+    assert api_login(client, "Patroli@tool", password)["result"] == "Success"
+    token = csrf(client)
+    me = q(client, action="query", meta="userinfo", uiprop="rights|groups")["query"]["userinfo"]
+    assert "patrol" in me["rights"] and "rollback" in me["rights"], me
+    rc = q(client, action="query", list="recentchanges", rcprop="ids|patrolled|title|user")
+    vandal_rc = rc["query"]["recentchanges"][0]
+    assert vandal_rc["user"] == VANDAL_IP and vandal_rc["unpatrolled"] == "", str(vandal_rc)
+    done = post(client, action="rollback", title="Target", user=VANDAL_IP, token=token)
+    assert done["rollback"]["title"] == "Target", done
+    page = q(client, action="query", prop="revisions", titles="Target", rvprop="content|user")
+    latest = next(iter(page["query"]["pages"].values()))["revisions"][0]
+    assert latest["*"] == "baik" and latest["user"] == "Patroli"
+    marked = post(client, action="patrol", rcid=str(vandal_rc["rcid"]), token=token)
+    assert marked["patrol"]["rcid"] == vandal_rc["rcid"]
+    # Without the rollback grant, the same patroller may not roll back.
+    client.cookies.clear()
+    password = bot_password(client, db, "Patroli", ("editpage",))
+    assert api_login(client, "Patroli@tool", password)["result"] == "Success"
+    refused = post(client, action="rollback", title="Target", user="Patroli", token=csrf(client))
+    assert refused["error"]["code"] == "permissiondenied", refused

@@ -27,10 +27,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from wiki.accounts import botpasswords, rights, users
+from wiki.accounts import botpasswords, permissions, rights, users
 from wiki.actions import accounts, credentials
 from wiki.actions.context import API
 from wiki.errors import (
+    AbuseDisallowed,
+    AbuseWarned,
     BadInput,
     EditConflict,
     InvalidTitle,
@@ -40,7 +42,9 @@ from wiki.errors import (
     TooLarge,
     WikiError,
 )
-from wiki.web.base import actor_of, ensure_session, wiki_of
+from wiki.patrol import reverts
+from wiki.text import titles
+from wiki.web.base import MAX_ID, actor_of, ensure_session, wiki_of
 from wiki.web.templating import Ctx
 
 TOKEN_SUFFIX = "+\\"
@@ -194,6 +198,32 @@ def parse_ts(raw: str, name: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def ns_list(api: Api, name: str) -> list[int] | None:
+    values = api.multi(name)
+    if not values or values == ["*"]:
+        return None
+    out = []
+    for v in values:
+        if not v.lstrip("-").isdigit() or int(v) not in titles.NAMESPACES:
+            raise ApiError("badvalue", f'Unrecognized value for parameter "{name}": {v[:20]}.')
+        out.append(int(v))
+    return out
+
+
+def cursor(api: Api, name: str) -> int | None:
+    """A ``*continue`` value ("timestamp|id" or "id"): the id to continue below (inclusive)."""
+    raw = api.get(name)
+    if not raw:
+        return None
+    last = raw.rsplit("|", 1)[-1]
+    if not last.isdigit() or not 0 < int(last) <= MAX_ID:
+        raise ApiError(
+            "badcontinue",
+            "Invalid continue param. Pass the value returned by the previous query.",
+        )
+    return int(last)
+
+
 # --- the route ---------------------------------------------------------------------------------
 
 
@@ -258,8 +288,20 @@ def _from_wiki_error(exc: WikiError, api: Api) -> ApiError:
         return ApiError("contenttoobig", info)
     if isinstance(exc, NotFound):
         return ApiError("missingtitle", info)
+    if isinstance(exc, permissions.Refused):
+        code = {"blocked": "blocked", "protected": "protectedpage", "anonymous": "notloggedin"}
+        return ApiError(code.get(exc.refusal.kind, "permissiondenied"), info)
+    if isinstance(exc, AbuseDisallowed | AbuseWarned):
+        return ApiError(
+            "abusefilter-disallowed" if isinstance(exc, AbuseDisallowed) else "abusefilter-warning",
+            info,
+        )
     if isinstance(exc, PermissionDenied):
         return ApiError("permissiondenied", info)
+    if isinstance(exc, reverts.UndoConflict):
+        return ApiError("undofailure", info)
+    if isinstance(exc, reverts.RollbackRefused):
+        return ApiError("alreadyrolled", info)
     if isinstance(exc, BadInput):
         return ApiError("badvalue", info)
     return ApiError("internal_api_error_" + type(exc).__name__, info)
@@ -413,6 +455,10 @@ def user_rights(ctx: Ctx) -> list[str]:
 
 
 def routes() -> list[BaseRoute]:
-    from wiki.web import action_api_meta, action_api_query  # noqa: F401 (they register)
+    from wiki.web import (  # noqa: F401 (they register their modules)
+        action_api_meta,
+        action_api_query,
+        action_api_write,
+    )
 
     return [Route("/w/api.php", endpoint, methods=["GET", "HEAD", "POST"])]

@@ -15,15 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wiki.errors import BadInput, InvalidTitle
-from wiki.models import Page, Revision, User
+from wiki.models import Page, Revision
 from wiki.navigation import reports
 from wiki.pages import revisions, visibility
-from wiki.patrol import contributions, logs, recentchanges
+from wiki.patrol import recentchanges
 from wiki.patrol.recentchanges import Change, Filters
 from wiki.text import titles
 from wiki.text.titles import Title
-from wiki.web import action_api_meta
-from wiki.web.action_api import Api, ApiError, action, ts
+from wiki.web import action_api_lists, action_api_meta
+from wiki.web.action_api import Api, ApiError, action, cursor, ns_list, ts
 from wiki.web.base import MAX_ID, wiki_of
 from wiki.web.search import index_of
 
@@ -54,32 +54,6 @@ RVPROPS = (
     "contentmodel",
     "tags",
 )
-
-
-def _ns_list(api: Api, name: str) -> list[int] | None:
-    values = api.multi(name)
-    if not values or values == ["*"]:
-        return None
-    out = []
-    for v in values:
-        if not v.lstrip("-").isdigit() or int(v) not in titles.NAMESPACES:
-            raise ApiError("badvalue", f'Unrecognized value for parameter "{name}": {v[:20]}.')
-        out.append(int(v))
-    return out
-
-
-def _cursor(api: Api, name: str) -> int | None:
-    """A ``*continue`` value ("timestamp|id" or "id"): the id to continue below (inclusive)."""
-    raw = api.get(name)
-    if not raw:
-        return None
-    last = raw.rsplit("|", 1)[-1]
-    if not last.isdigit() or not 0 < int(last) <= MAX_ID:
-        raise ApiError(
-            "badcontinue",
-            "Invalid continue param. Pass the value returned by the previous query.",
-        )
-    return int(last)
 
 
 # --- pages named by titles=, pageids=, revids= ---------------------------------------------------
@@ -191,7 +165,7 @@ def prop_revisions(
         )
         newer = api.get("rvdir", "older") == "newer"
         stmt = select(Revision.id).where(Revision.page_id == page.id)
-        start = _cursor(api, "rvcontinue")
+        start = cursor(api, "rvcontinue")
         if api.get("rvstart"):
             t = _parse_ts(api, "rvstart")
             stmt = stmt.where(Revision.timestamp >= t if newer else Revision.timestamp <= t)
@@ -296,13 +270,13 @@ def list_recentchanges(
     )
     if api.get("rcdir", "older") != "older":
         raise ApiError("badvalue", "Only rcdir=older is supported: the newest changes first.")
-    namespaces = _ns_list(api, "rcnamespace")
+    namespaces = ns_list(api, "rcnamespace")
     user_types: set[str] = set()
     if "anon" in show:
         user_types.add("anon")
     if "!anon" in show:
         user_types |= {"new", "registered"}
-    start = _cursor(api, "rccontinue")
+    start = cursor(api, "rccontinue")
     limit = api.limit("rclimit", 10)
     f = Filters(
         namespace=namespaces[0] if namespaces and len(namespaces) == 1 else None,
@@ -412,7 +386,7 @@ def list_search(api: Api, session: Session, out: dict[str, Any], cont: dict[str,
         raise ApiError("missingparam", 'The "srsearch" parameter must be set.')
     limit = api.limit("srlimit", 10, high=100)
     offset = api.integer("sroffset", 0, low=0, high=10_000) or 0
-    namespaces = _ns_list(api, "srnamespace") or [titles.NS_MAIN]
+    namespaces = ns_list(api, "srnamespace") or [titles.NS_MAIN]
     results = index_of(api.request).search(
         text, namespaces=namespaces, offset=offset, limit=min(limit, 100)
     )
@@ -449,106 +423,14 @@ def list_prefixsearch(
     ]
 
 
-def list_usercontribs(
-    api: Api, session: Session, out: dict[str, Any], cont: dict[str, str]
-) -> None:
-    names = api.multi("ucuser")
-    if len(names) != 1:
-        raise ApiError("missingparam", 'Exactly one "ucuser" is supported.')
-    namespaces = _ns_list(api, "ucnamespace")
-    start = _cursor(api, "uccontinue")
-    page = contributions.contributions(
-        session,
-        names[0].replace("_", " "),
-        can_view_suppressed=api.ctx.can("viewsuppressed"),
-        namespace=namespaces[0] if namespaces else None,
-        older_than=start + 1 if start is not None else None,
-        limit=api.limit("uclimit", 10),
-    )
-    out["usercontribs"] = [
-        {
-            "userid": c.user_id or 0,
-            "user": c.user_text,
-            "pageid": c.page_id,
-            "revid": c.id,
-            "parentid": c.parent_id or 0,
-            "ns": c.title.ns,
-            "title": c.title.full,
-            "timestamp": ts(c.timestamp),
-            "new": c.is_new,
-            "minor": c.minor,
-            "top": c.current,
-            "comment": c.summary,
-            "size": c.size,
-            "sizediff": c.delta,
-        }
-        for c in page.items
-    ]
-    if page.older is not None:
-        cont["uccontinue"] = f"{ts(page.items[-1].timestamp)}|{page.older - 1}"
-
-
-def list_logevents(api: Api, session: Session, out: dict[str, Any], cont: dict[str, str]) -> None:
-    kind = api.get("letype") or None
-    if kind and kind not in logs.LOG_TYPES:
-        raise ApiError("badvalue", f'Unrecognized value for parameter "letype": {kind[:40]}.')
-    target = None
-    if api.get("letitle"):
-        try:
-            target = titles.parse(api.get("letitle"))
-        except InvalidTitle as exc:
-            raise ApiError("invalidtitle", exc.message) from None
-    start = _cursor(api, "lecontinue")
-    limit = api.limit("lelimit", 10)
-    rows = logs.entries(
-        session,
-        type=kind,
-        performer=api.get("leuser").replace("_", " ") or None,
-        target=target,
-        older_than=start + 1 if start is not None else None,
-        limit=limit + 1,
-    )
-    if len(rows) > limit:
-        cont["lecontinue"] = f"{ts(rows[limit].timestamp)}|{rows[limit].id}"
-        rows = rows[:limit]
-    out["logevents"] = [
-        {
-            "logid": e.id,
-            "ns": e.title.ns,
-            "title": e.title.full,
-            "type": e.type,
-            "action": e.action,
-            "user": e.performer,
-            "timestamp": ts(e.timestamp),
-            "comment": e.comment,
-            "params": e.params,
-        }
-        for e in rows
-    ]
-
-
-def list_allusers(api: Api, session: Session, out: dict[str, Any], cont: dict[str, str]) -> None:
-    start = (api.get("aucontinue") or api.get("aufrom")).replace("_", " ")
-    limit = api.limit("aulimit", 10)
-    stmt = select(User.id, User.name).where(User.name >= start).order_by(User.name).limit(limit + 1)
-    if api.get("auprefix"):
-        prefix = api.get("auprefix").replace("_", " ")
-        stmt = stmt.where(User.name >= prefix, User.name < prefix + "\U0010ffff")
-    rows = list(session.execute(stmt))
-    if len(rows) > limit:
-        cont["aucontinue"] = rows[limit].name
-        rows = rows[:limit]
-    out["allusers"] = [{"userid": r.id, "name": r.name} for r in rows]
-
-
 LIST_MODULES: dict[str, Callable[[Api, Session, dict[str, Any], dict[str, str]], None]] = {
     "recentchanges": list_recentchanges,
     "allpages": list_allpages,
     "search": list_search,
     "prefixsearch": list_prefixsearch,
-    "usercontribs": list_usercontribs,
-    "logevents": list_logevents,
-    "allusers": list_allusers,
+    "usercontribs": action_api_lists.list_usercontribs,
+    "logevents": action_api_lists.list_logevents,
+    "allusers": action_api_lists.list_allusers,
 }
 
 
