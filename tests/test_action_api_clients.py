@@ -92,3 +92,49 @@ def test_mwclient_logs_in_reads_pages_recent_changes_and_searches(server: WikiSe
             break
         time.sleep(0.2)
     assert sorted(found) == sorted(f"Kebijakan {i}" for i in range(8))
+
+
+def test_mwclient_edits_with_a_base_revision_rolls_back_and_patrols(server: WikiServer) -> None:
+    with httpx.Client(base_url=server.url) as anon:
+        made = anon.post(
+            "/w/rest.php/v1/page", json={"title": "Rencana", "source": "satu\n\ndua\n\ntiga"}
+        )
+        assert made.status_code == 201, made.text
+    password = bot_password(server, ["editpage", "patrol", "rollback"])
+    site = mwclient.Site(server.url.removeprefix("http://"), scheme="http", path="/w/")
+    site.login("Robot@mw", password)
+    page = site.pages["Rencana"]
+    assert page.text() == "satu\n\ndua\n\ntiga"  # the base: its timestamp goes with the edit
+    with httpx.Client(base_url=server.url) as anon:  # someone else changes the last paragraph
+        latest = made.json()["latest"]["id"]
+        r = anon.put(
+            "/w/rest.php/v1/page/Rencana",
+            json={"source": "satu\n\ndua\n\nTIGA", "latest": {"id": latest}},
+        )
+        assert r.status_code == 200, r.text
+    result = page.edit("SATU\n\ndua\n\ntiga", summary="first paragraph")  # merged
+    assert result["result"] == "Success"
+    assert site.pages["Rencana"].text() == "SATU\n\ndua\n\nTIGA"
+    stale = site.pages["Rencana"]
+    stale.text()
+    with httpx.Client(base_url=server.url) as anon:  # an IP vandalises the same paragraph
+        now = anon.get("/w/rest.php/v1/page/Rencana").json()["latest"]["id"]
+        r = anon.put(
+            "/w/rest.php/v1/page/Rencana",
+            json={"source": "RUSAK\n\ndua\n\nTIGA", "latest": {"id": now}},
+        )
+        assert r.status_code == 200, r.text
+    with pytest.raises(mwclient.errors.EditError):
+        stale.edit("Satu!\n\ndua\n\nTIGA", summary="overlaps the vandal's change")
+    rolled = site.post(
+        "rollback", title="Rencana", user="127.0.0.1", token=site.get_token("rollback")
+    )
+    assert rolled["rollback"]["title"] == "Rencana"
+    assert site.pages["Rencana"].text() == "SATU\n\ndua\n\nTIGA"
+    vandal = next(
+        rc
+        for rc in site.recentchanges(prop="ids|user|patrolled", show="!patrolled")
+        if rc["user"] == "127.0.0.1"
+    )
+    patrolled = site.patrol(rcid=vandal["rcid"])
+    assert patrolled["rcid"] == vandal["rcid"]

@@ -8,6 +8,7 @@ edit is merged three-way, and overlapping changes answer ``editconflict`` with n
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -145,15 +146,26 @@ def _base_revision(api: Api, session: Session, page: Page | None) -> int | None:
             raise ApiError("nosuchrevid", f"There is no revision with ID {rev_id} on this page.")
         return rev_id
     if api.get("basetimestamp"):
-        when = parse_ts(api.get("basetimestamp"), "basetimestamp")
-        found = session.scalar(
+        # Timestamps have whole seconds: of the revisions saved in that second, the first is
+        # the base (a later one as base could hide a conflict; an earlier one only merges).
+        when = parse_ts(api.get("basetimestamp"), "basetimestamp").replace(microsecond=0)
+        in_second = session.scalar(
             select(Revision.id)
             .where(
-                Revision.page_id == page.id, Revision.timestamp <= when.replace(microsecond=999999)
+                Revision.page_id == page.id,
+                Revision.timestamp >= when,
+                Revision.timestamp < when + timedelta(seconds=1),
             )
+            .order_by(Revision.id.asc())
+            .limit(1)
+        )
+        before = session.scalar(
+            select(Revision.id)
+            .where(Revision.page_id == page.id, Revision.timestamp < when)
             .order_by(Revision.id.desc())
             .limit(1)
         )
+        found = in_second if in_second is not None else before
         if found is not None:
             return int(found)
     return page.latest_id
