@@ -243,3 +243,30 @@ def test_rollback_and_patrol_through_the_api(client: TestClient, db: Database) -
     assert api_login(client, "Patroli@tool", password)["result"] == "Success"
     refused = post(client, action="rollback", title="Target", user="Patroli", token=csrf(client))
     assert refused["error"]["code"] == "permissiondenied", refused
+
+
+def test_parse_compare_and_opensearch(client: TestClient) -> None:
+    token = csrf(client)
+    first = post(
+        client, action="edit", title="Urai", text="# Judul\n\nLihat [[Lain]].", token=token
+    )
+    second = post(
+        client, action="edit", title="Urai", text="# Judul\n\nLihat [[Lain]] lagi.", token=token
+    )
+    parsed = q(client, action="parse", page="Urai", formatversion="2")["parse"]
+    assert "<h1" in parsed["text"] and parsed["sections"][0]["line"] == "Judul"
+    given = q(client, action="parse", text="**tebal** <script>x</script>")["parse"]["text"]["*"]
+    assert "<strong>tebal</strong>" in given and "<script>" not in given
+    diff = q(
+        client,
+        action="compare",
+        fromrev=first["edit"]["newrevid"],
+        torev=second["edit"]["newrevid"],
+    )["compare"]
+    assert "lagi" in diff["*"] and diff["totitle"] == "Urai"
+    assert (
+        q(client, action="compare", fromrev="1", torev="2147483648")["error"]["code"]
+        == "outofrange"
+    )
+    r = client.get(API, params={"action": "opensearch", "search": "Ura", "format": "json"})
+    assert r.json()[0] == "Ura" and isinstance(r.json()[1], list)

@@ -24,7 +24,7 @@ from typing import Any
 
 from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from wiki.accounts import botpasswords, permissions, rights, users
@@ -52,6 +52,8 @@ ANON_TOKEN = TOKEN_SUFFIX
 TOKEN_TYPES = ("csrf", "login", "patrol", "rollback", "watch", "userrights")
 MAX_BODY = 4 * 1024 * 1024  # a 2 MB page as form data, with room for the other fields
 SERVED_BY = socket.gethostname()
+#: A module whose answer is a bare JSON array (opensearch) returns {ARRAY: [...]}.
+ARRAY = "__array__"
 
 
 class ApiError(Exception):
@@ -372,6 +374,8 @@ def _respond(
     request: Request, api: Api | None, body: dict[str, Any], *, error: str = ""
 ) -> Response:
     params = api.params if api else {}
+    if ARRAY in body:
+        return JSONResponse(body[ARRAY], headers={"Cache-Control": "private, max-age=0"})
     if api and api.warnings:
         key = "text" if api.formatversion == 2 else "*"
         body["warnings"] = {m: {key: "\n".join(t)} for m, t in api.warnings.items()}
@@ -458,6 +462,7 @@ def routes() -> list[BaseRoute]:
     from wiki.web import (  # noqa: F401 (they register their modules)
         action_api_meta,
         action_api_query,
+        action_api_tools,
         action_api_write,
     )
 
