@@ -151,3 +151,41 @@ def test_license_comes_from_settings(tmp_path: object, settings: object) -> None
         assert made["license"]["title"] == "CC BY-SA 4.0"
         got = c.get(f"{REST}/page/Lisensi").json()
         assert got["license"]["url"] == "https://creativecommons.org/licenses/by-sa/4.0/"
+
+
+def test_cors_shares_reads_with_listed_origins_only(settings: object) -> None:
+    import dataclasses
+
+    from wiki.app import create_app
+
+    custom = dataclasses.replace(settings, cors_origins="https://tool.example")  # type: ignore[type-var]
+    with TestClient(create_app(custom)) as c:
+        ok = c.get(
+            "/w/api.php?action=query&meta=siteinfo&format=json",
+            headers={"Origin": "https://tool.example"},
+        )
+        assert ok.headers["access-control-allow-origin"] == "https://tool.example"
+        assert "access-control-allow-credentials" not in ok.headers
+        other = c.get(f"{REST}/page/X", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
+        pre = c.options(
+            f"{REST}/page/X",
+            headers={"Origin": "https://tool.example", "Access-Control-Request-Method": "GET"},
+        )
+        assert pre.status_code == 204 and "GET" in pre.headers["access-control-allow-methods"]
+        write = c.options(
+            f"{REST}/page",
+            headers={"Origin": "https://tool.example", "Access-Control-Request-Method": "POST"},
+        )
+        assert write.status_code == 403
+
+
+def test_every_405_says_what_is_allowed(client: TestClient) -> None:
+    for method, url in (
+        ("POST", f"{REST}/revision/1"),
+        ("DELETE", f"{REST}/page/Foo"),
+        ("PUT", f"{REST}/page/Foo/html"),
+    ):
+        r = client.request(method, url, json={})
+        assert r.status_code == 405, (method, url, r.status_code)
+        assert r.headers.get("allow"), (method, url)

@@ -35,6 +35,7 @@ from wiki.web import (  # noqa: F401 (they register special pages)
 from wiki.web import search as search_web
 from wiki.web import talk as talk_web
 from wiki.web.base import Wiki, make_ctx
+from wiki.web.cors import CorsMiddleware, parse_origins
 from wiki.web.errors import http_error, server_error, wiki_error
 from wiki.web.security import SecurityHeadersMiddleware, Sessions
 from wiki.web.templating import Templates
@@ -97,7 +98,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app = Starlette(
         routes=routes(),
-        middleware=[Middleware(SecurityHeadersMiddleware), Middleware(ContextMiddleware)],
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(CorsMiddleware, origins=parse_origins(settings.cors_origins)),
+            Middleware(ContextMiddleware),
+        ],
         exception_handlers={
             WikiError: wiki_error,
             HTTPException: http_error,

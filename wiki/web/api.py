@@ -74,6 +74,7 @@ class Forbidden(WikiError):
 
 class MethodNotAllowed(WikiError):
     status = 405
+    allow = "GET, HEAD"  # sent as the Allow header (every 405 names what is allowed)
 
 
 class UnsupportedMediaType(WikiError):

@@ -72,6 +72,8 @@ async def wiki_error(request: Request, exc: Exception) -> Response:
             "latest": {"id": exc.latest_id},
         }
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    if status == 405:
+        headers = {"Allow": str(getattr(exc, "allow", "GET, HEAD"))}
     return error_response(
         request,
         status,
