@@ -189,3 +189,36 @@ def test_every_405_says_what_is_allowed(client: TestClient) -> None:
         r = client.request(method, url, json={})
         assert r.status_code == 405, (method, url, r.status_code)
         assert r.headers.get("allow"), (method, url)
+
+
+def test_conditional_requests_and_bad_base_revisions(client: TestClient) -> None:
+    made = client.post(f"{REST}/page", json={"title": "Syarat", "source": "a"}).json()
+    other = client.post(f"{REST}/page", json={"title": "Lain", "source": "b"}).json()
+    latest = made["latest"]["id"]
+    got = client.get(f"{REST}/page/Syarat")
+    modified = got.headers["last-modified"]
+    assert (
+        client.get(f"{REST}/page/Syarat", headers={"If-Modified-Since": modified}).status_code
+        == 304
+    )
+    old = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert client.get(f"{REST}/page/Syarat", headers={"If-Modified-Since": old}).status_code == 200
+    # A base revision of another page, or of none, is refused before any merge.
+    foreign = client.put(
+        f"{REST}/page/Syarat", json={"source": "x", "latest": {"id": other["latest"]["id"]}}
+    )
+    assert foreign.status_code == 400, foreign.text
+    missing = client.put(f"{REST}/page/Syarat", json={"source": "x", "latest": {"id": 999999}})
+    assert missing.status_code == 404, missing.text
+    stale = client.put(
+        f"{REST}/page/Syarat",
+        json={"source": "x", "latest": {"id": latest}},
+        headers={"If-Match": '"1"' if latest != 1 else '"2"'},
+    )
+    assert stale.status_code == 412, stale.text
+    fresh = client.put(
+        f"{REST}/page/Syarat",
+        json={"source": "x", "latest": {"id": latest}},
+        headers={"If-Match": got.headers["etag"]},
+    )
+    assert fresh.status_code == 200, fresh.text

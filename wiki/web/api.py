@@ -26,6 +26,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
@@ -75,6 +76,10 @@ class Forbidden(WikiError):
 class MethodNotAllowed(WikiError):
     status = 405
     allow = "GET, HEAD"  # sent as the Allow header (every 405 names what is allowed)
+
+
+class PreconditionFailed(WikiError):
+    status = 412
 
 
 class UnsupportedMediaType(WikiError):
@@ -152,14 +157,39 @@ def _etag_matches(header: str | None, tag: str) -> bool:
     return "*" in candidates or tag in candidates
 
 
-def _conditional(request: Request, etag: str, make: Callable[[], Response]) -> Response:
-    """``make()``'s response with an ETag, or 304 when the client already has it."""
+def _conditional(
+    request: Request,
+    etag: str,
+    make: Callable[[], Response],
+    *,
+    last_modified: datetime | None = None,
+) -> Response:
+    """``make()``'s response with an ETag (and Last-Modified), or 304 when the client already
+    has it (If-None-Match; or, without it, If-Modified-Since, as RFC 9110 orders them)."""
     tag = f'"{etag}"'
-    if _etag_matches(request.headers.get("if-none-match"), tag):
-        return Response(status_code=304, headers={"ETag": tag})
+    headers = {"ETag": tag}
+    if last_modified is not None:
+        headers["Last-Modified"] = format_datetime(last_modified.astimezone(UTC), usegmt=True)
+    if_none_match = request.headers.get("if-none-match")
+    if _etag_matches(if_none_match, tag):
+        return Response(status_code=304, headers=headers)
+    if if_none_match is None and last_modified is not None:
+        since = _http_date(request.headers.get("if-modified-since"))
+        if since is not None and last_modified.replace(microsecond=0) <= since:
+            return Response(status_code=304, headers=headers)
     response = make()
-    response.headers["ETag"] = tag
+    response.headers.update(headers)
     return response
+
+
+def _http_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 # --- parsing -----------------------------------------------------------------------------------
@@ -268,9 +298,12 @@ def _load_page(session: Session, title: Title) -> tuple[Page, Revision]:
 
 async def get_page(request: Request) -> Response:
     title, _ = _page_path(request, "")
-    data = await wiki_of(request).read(lambda s: _page_json(*_load_page(s, title)))
+    page, rev = await wiki_of(request).read(lambda s: _load_page(s, title))
+    data = _page_json(page, rev)
     data["license"] = license_of(request)
-    return _conditional(request, str(data["latest"]["id"]), lambda: JSONResponse(data))
+    return _conditional(
+        request, str(rev.id), lambda: JSONResponse(data), last_modified=rev.timestamp
+    )
 
 
 async def get_page_html(request: Request) -> Response:
@@ -461,7 +494,35 @@ async def edit_page(request: Request) -> Response:
     if suffix:
         raise MethodNotAllowed(N_("Only a page can be edited, not its HTML or history."))
     body = await _read_json(request)
-    return await _save(request, title, body, base_id=_latest_id(body), create=False)
+    base_id = _latest_id(body)
+    if_match = request.headers.get("if-match")
+    if base_id is not None or if_match is not None:
+        await _check_base(request, title, base_id, if_match)
+    return await _save(request, title, body, base_id=base_id, create=False)
+
+
+async def _check_base(
+    request: Request, title: Title, base_id: int | None, if_match: str | None
+) -> None:
+    """``latest.id`` must be a revision of this page (404 if there is none, 400 if it belongs
+    to another page), and ``If-Match`` must name the current revision (412), so that no edit
+    is merged from an empty or foreign base."""
+
+    def load(session: Session) -> tuple[int | None, int | None]:
+        page = revisions.get_page(session, title)
+        base = session.get(Revision, base_id) if base_id is not None else None
+        if base_id is not None and base is None:
+            raise NotFound(N_("There is no revision with id {id}."), id=base_id)
+        if base is not None and (page is None or base.page_id != page.id):
+            raise BadInput(
+                N_("Revision {id} is not a revision of {title}."), id=base_id, title=title.full
+            )
+        return (page.latest_id if page else None), (base.id if base else None)
+
+    latest = (await wiki_of(request).read(load))[0]
+    current = f'"{latest}"' if latest is not None else None
+    if if_match is not None and (current is None or not _etag_matches(if_match, current)):
+        raise PreconditionFailed(N_("The page has changed since the version named in If-Match."))
 
 
 async def page(request: Request) -> Response:
