@@ -12,8 +12,8 @@ Run: ``.venv/bin/python bench/action_api_bench.py`` (about 3 minutes, most of it
    the same run so that machine load affects both alike. Process CPU time is printed too.
 
 Goals: list=recentchanges 500 rows p50 < 50 ms of CPU time (wall-clock is printed too; on a
-busy machine it mostly measures the queue for a core); Action API edit p50 ≤ 1.2 × REST PUT
-p50.
+busy machine it mostly measures the queue for a core); Action API edit CPU p50 ≤ 1.2 × REST PUT
+CPU p50 (the wall-clock ratio is printed too).
 The load average is printed with the figures: on a shared machine, read them with it.
 """
 
@@ -120,35 +120,42 @@ def main() -> int:
         latest = made.json()["latest"]["id"]
         api_ms: list[float] = []
         rest_ms: list[float] = []
+        api_cpu: list[float] = []
+        rest_cpu: list[float] = []
         cpu0 = time.process_time()
         for i in range(EDIT_ROUNDS):
             text += f"Tambahan {i}.\n"
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             r = c.post(
                 "/w/api.php",
                 data={"action": "edit", "format": "json", "title": "Bench edit", "text": text,
                       "baserevid": str(latest), "token": "+\\"},
             )  # fmt: skip
             api_ms.append((time.perf_counter() - t0) * 1000)
+            api_cpu.append((time.process_time() - c0) * 1000)
             latest = r.json()["edit"]["newrevid"]
             text += f"Lagi {i}.\n"
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             r = c.put(
                 "/w/rest.php/v1/page/Bench_edit", json={"source": text, "latest": {"id": latest}}
             )
             rest_ms.append((time.perf_counter() - t0) * 1000)
+            rest_cpu.append((time.process_time() - c0) * 1000)
             assert r.status_code == 200, r.text[:300]
             latest = r.json()["latest"]["id"]
         cpu = time.process_time() - cpu0
         api50, rest50 = _pct(api_ms, 50), _pct(rest_ms, 50)
-        ratio = api50 / rest50
+        ratio = _pct(api_cpu, 50) / _pct(rest_cpu, 50)
         failed |= ratio > EDIT_RATIO_GOAL
-        print(f"\n{'edit of a 20 KB page':58} {'p50 ms':>8} {'p99 ms':>8}")
-        print(f"{'action=edit':58} {api50:8.1f} {_pct(api_ms, 99):8.1f}")
-        print(f"{'REST PUT /v1/page/{title}':58} {rest50:8.1f} {_pct(rest_ms, 99):8.1f}")
+        print(f"\n{'edit of a 20 KB page':54} {'wall p50':>9} {'wall p99':>9} {'CPU p50':>8}")
+        print(f"{'action=edit':54} {api50:9.1f} {_pct(api_ms, 99):9.1f} {_pct(api_cpu, 50):8.1f}")
         print(
-            f"ratio action=edit / REST PUT (p50): {ratio:.2f} (goal <= {EDIT_RATIO_GOAL}); "
-            f"process CPU for {2 * EDIT_ROUNDS} edits {cpu:.1f} s; "
+            f"{'REST PUT /v1/page/{title}':54} {rest50:9.1f} {_pct(rest_ms, 99):9.1f} "
+            f"{_pct(rest_cpu, 50):8.1f}"
+        )
+        print(
+            f"ratio action=edit / REST PUT: CPU p50 {ratio:.2f} (goal <= {EDIT_RATIO_GOAL}), "
+            f"wall p50 {api50 / rest50:.2f}; process CPU for {2 * EDIT_ROUNDS} edits {cpu:.1f} s; "
             f"load average {os.getloadavg()[0]:.2f}"
         )
     app.state.wiki.db.dispose()

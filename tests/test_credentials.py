@@ -222,3 +222,25 @@ def test_conditional_requests_and_bad_base_revisions(client: TestClient) -> None
         headers={"If-Match": got.headers["etag"]},
     )
     assert fresh.status_code == 200, fresh.text
+
+
+def test_page_and_revision_variants(client: TestClient) -> None:
+    made = client.post(f"{REST}/page", json={"title": "Ragam", "source": "**tebal**"}).json()
+    client.post(f"{REST}/page", json={"title": "Ragam/bare", "source": "halaman anak"})
+    rev = made["latest"]["id"]
+    bare = client.get(f"{REST}/page/Ragam/bare").json()
+    assert "source" not in bare and bare["html_url"].endswith("/v1/page/Ragam/html")
+    child = client.get(f"{REST}/page/Ragam%2Fbare").json()
+    assert child["source"] == "halaman anak"  # a title ending in /bare stays a page
+    with_html = client.get(f"{REST}/page/Ragam/with_html").json()
+    assert "<strong>tebal</strong>" in with_html["html"]
+    assert client.get(f"{REST}/page/Ragam/links/language").json() == []
+    counts = client.get(f"{REST}/page/Ragam/history/counts/edits").json()
+    assert counts == {"count": 1, "limit": False}
+    assert client.get(f"{REST}/page/Ragam/history/counts/anonymous").json()["count"] == 1
+    assert client.get(f"{REST}/page/Ragam/history/counts/nonsense").status_code == 400
+    page = client.get(f"{REST}/revision/{rev}/html")
+    assert page.headers["content-type"].startswith("text/html") and "<strong>" in page.text
+    both = client.get(f"{REST}/revision/{rev}/with_html").json()
+    assert both["id"] == rev and "<strong>" in both["html"] and "source" not in both
+    assert client.get(f"{REST}/revision/2147483647/html").status_code == 404

@@ -544,6 +544,8 @@ async def openapi_json(request: Request) -> Response:
 
 
 def routes() -> list[BaseRoute]:
+    from wiki.web import api_variants
+
     # Order matters: the sub-resources first, since {title:path} would swallow them.
     return [
         Route("/openapi.json", openapi_json, methods=["GET"]),
@@ -551,6 +553,7 @@ def routes() -> list[BaseRoute]:
         Route("/v1/search/page", search_routes.rest_search_page, methods=["GET"]),
         Route("/v1/search/title", search_routes.rest_search_title, methods=["GET"]),
         Route("/v1/page", create_page, methods=["POST"]),
+        *api_variants.routes(),
         Route("/v1/page/{title:path}/html", get_page_html, methods=["GET"]),
         Route("/v1/page/{title:path}/history", get_history, methods=["GET"]),
         Route("/v1/page/{title:path}", page, methods=["GET", "PUT"]),  # one route: one Allow
