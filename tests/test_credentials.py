@@ -244,3 +244,20 @@ def test_page_and_revision_variants(client: TestClient) -> None:
     both = client.get(f"{REST}/revision/{rev}/with_html").json()
     assert both["id"] == rev and "<strong>" in both["html"] and "source" not in both
     assert client.get(f"{REST}/revision/2147483647/html").status_code == 404
+
+
+def test_titles_ending_like_a_route_stay_pages(client: TestClient) -> None:
+    for name in ("Eval/topics", "Eval/undo", "Eval/rollback"):
+        made = client.post(f"{REST}/page", json={"title": name, "source": f"isi {name}"})
+        assert made.status_code == 201, made.text
+        location = made.headers["location"]
+        assert location.endswith(name.replace("/", "%2F"))
+        got = client.get(location.removeprefix("http://testserver"))
+        assert got.status_code == 200 and got.json()["title"] == name, got.text
+        latest = got.json()["latest"]["id"]
+        put = client.put(
+            location.removeprefix("http://testserver"),
+            json={"source": "baru", "latest": {"id": latest}},
+        )
+        assert put.status_code == 200 and put.json()["title"] == name, put.text
+    assert client.post(f"{REST}/page/Eval%2Fundo", json={"undo": 1}).status_code == 405

@@ -525,6 +525,24 @@ async def _check_base(
         raise PreconditionFailed(N_("The page has changed since the version named in If-Match."))
 
 
+def literal_suffix(handler: Callable[[Request], Any], suffix: str) -> Callable[[Request], Any]:
+    """``handler`` for ``/v1/page/{title}<suffix>`` only when the suffix is literally in the raw
+    path: ``Eval%2Ftopics`` is the page "Eval/topics", not the topics of "Eval" (Starlette
+    routes on the decoded path, which cannot tell them apart)."""
+
+    async def routed(request: Request) -> Response:
+        raw = request.scope.get("raw_path")
+        path = raw.split(b"?", 1)[0] if isinstance(raw, bytes) else suffix.encode()
+        if path.endswith(suffix.encode()):
+            response: Response = await handler(request)
+            return response
+        if request.method in ("GET", "HEAD", "PUT"):
+            return await page(request)
+        raise MethodNotAllowed(N_("A page accepts only GET and PUT."))
+
+    return routed
+
+
 async def page(request: Request) -> Response:
     return await (edit_page if request.method == "PUT" else get_page)(request)
 

@@ -348,6 +348,10 @@ def routes() -> list[BaseRoute]:
         Route("/v1/watchlist/{title:path}", watch_page, methods=["PUT", "DELETE"]),
         Route("/v1/revision/{id:int}/patrol", patrol_revision, methods=["POST"]),
         Route("/v1/revision/{id:int}/visibility", revision_visibility, methods=["GET", "PUT"]),
-        Route("/v1/page/{title:path}/rollback", rollback, methods=["POST"]),
-        Route("/v1/page/{title:path}/undo", undo, methods=["POST"]),
+        Route(
+            "/v1/page/{title:path}/rollback",
+            api.literal_suffix(rollback, "/rollback"),
+            methods=["POST"],
+        ),
+        Route("/v1/page/{title:path}/undo", api.literal_suffix(undo, "/undo"), methods=["POST"]),
     ]

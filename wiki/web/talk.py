@@ -47,6 +47,7 @@ from wiki.talk import notifications, threads
 from wiki.talk import posting as talk
 from wiki.text import titles
 from wiki.text.titles import Title
+from wiki.web import api as rest_api
 from wiki.web.api import _check_token, _read_json, _string, _ts
 from wiki.web.base import Wiki, actor_of, ensure_session, finish, wiki_of
 from wiki.web.security import CSRF_FIELD
@@ -538,7 +539,11 @@ def api_routes() -> list[BaseRoute]:
     would take these paths."""
     return [
         Route("/v1/page/{title:path}/topics/{id}/replies", api_replies, methods=["POST"]),
-        Route("/v1/page/{title:path}/topics", api_topics, methods=["GET", "POST"]),
+        Route(
+            "/v1/page/{title:path}/topics",
+            rest_api.literal_suffix(api_topics, "/topics"),
+            methods=["GET", "POST"],
+        ),
         Route("/v1/notifications", api_notifications, methods=["GET"]),
         Route("/v1/notifications/read", api_mark_read, methods=["POST"]),
     ]
