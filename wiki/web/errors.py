@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from wiki import i18n
 from wiki.errors import EditConflict, RateLimited, WikiError
 from wiki.web.base import finish, make_ctx, wiki_of
+from wiki.web.feeds import error_feed
 
 API_PREFIX = "/w/rest.php"
 
@@ -45,6 +46,8 @@ def error_response(
         }
         body.update(extra or {})
         return JSONResponse(body, status_code=status, headers=headers)
+    if request.query_params.get("feed") in ("atom", "rss"):
+        return error_feed(request, status, message)
     if not hasattr(request.state, "ctx"):
         request.state.ctx = make_ctx(request)
     w = wiki_of(request)
