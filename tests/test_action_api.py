@@ -270,3 +270,48 @@ def test_parse_compare_and_opensearch(client: TestClient) -> None:
     )
     r = client.get(API, params={"action": "opensearch", "search": "Ura", "format": "json"})
     assert r.json()[0] == "Ura" and isinstance(r.json()[1], list)
+
+
+def test_category_members_backlinks_and_watchlist(client: TestClient, db: Database) -> None:
+    token = csrf(client)
+    for i in range(3):
+        post(
+            client,
+            action="edit",
+            title=f"Anggota {i}",
+            text=f"[[Induk]] [[Kategori:Uji]] {i}",
+            token=token,
+        )
+    post(client, action="edit", title="Kategori:Sub", text="[[Category:Uji]]", token=token)
+    members: list[str] = []
+    params: dict[str, str] = {
+        "action": "query",
+        "list": "categorymembers",
+        "cmtitle": "Category:Uji",
+        "cmlimit": "2",
+    }
+    while True:
+        data = q(client, **params)
+        members += [m["title"] for m in data["query"]["categorymembers"]]
+        if "continue" not in data:
+            break
+        params.update(data["continue"])
+    assert members == ["Category:Sub", "Anggota 0", "Anggota 1", "Anggota 2"]
+    links = q(client, action="query", list="backlinks", bltitle="Induk", bllimit="10")
+    assert sorted(b["title"] for b in links["query"]["backlinks"]) == [
+        "Anggota 0",
+        "Anggota 1",
+        "Anggota 2",
+    ]
+    assert q(client, action="query", list="watchlist")["error"]["code"] == "notloggedin"
+    make_user(db, "Pengamat")
+    login(client, "Pengamat")
+    token = csrf(client)
+    assert (
+        post(client, action="watch", titles="Anggota 1", token=token)["watch"][0]["watched"] == ""
+    )
+    client.cookies.clear()
+    post(client, action="edit", title="Anggota 1", text="berubah", token="+\\")
+    login(client, "Pengamat")
+    watched = q(client, action="query", list="watchlist")["query"]["watchlist"]
+    assert [w["title"] for w in watched] == ["Anggota 1", "Anggota 1"]

@@ -1,4 +1,5 @@
-"""``action=query`` lists about people and logs: ``usercontribs``, ``logevents``, ``allusers``.
+"""``action=query`` lists about people, logs and links: ``usercontribs``, ``logevents``,
+``allusers``, ``categorymembers``, ``backlinks`` and ``watchlist``.
 
 Split from :mod:`wiki.web.action_api_query` (which dispatches them) to keep modules small.
 """
@@ -12,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from wiki.errors import InvalidTitle
 from wiki.models import User
-from wiki.patrol import contributions, logs
+from wiki.navigation import categories, links
+from wiki.patrol import contributions, logs, recentchanges
 from wiki.text import titles
 from wiki.web.action_api import Api, ApiError, cursor, ns_list, ts
 
@@ -107,3 +109,105 @@ def list_allusers(api: Api, session: Session, out: dict[str, Any], cont: dict[st
         cont["aucontinue"] = rows[limit].name
         rows = rows[:limit]
     out["allusers"] = [{"userid": r.id, "name": r.name} for r in rows]
+
+
+def list_categorymembers(
+    api: Api, session: Session, out: dict[str, Any], cont: dict[str, str]
+) -> None:
+    raw = api.get("cmtitle")
+    if not raw:
+        raise ApiError("missingparam", 'The "cmtitle" parameter must be set.')
+    try:
+        title = titles.parse(raw, titles.NS_CATEGORY)
+    except InvalidTitle as exc:
+        raise ApiError("invalidtitle", exc.message) from None
+    if title.ns != titles.NS_CATEGORY:
+        raise ApiError("invalidcategory", "The category name you entered is not valid.")
+    limit = api.limit("cmlimit", 10)
+    kinds = api.choices("cmtype", ("page", "subcat", "file"), "page|subcat")
+    start: tuple[str, int] | None = None
+    token = api.get("cmcontinue")
+    kind_from = 0
+    if token:
+        parts = token.split("|")
+        if len(parts) != 3 or not parts[0].isdigit() or not parts[2].isdigit():
+            raise ApiError("badcontinue", "Invalid continue param.")
+        kind_from, start = int(parts[0]), (parts[1], int(parts[2]))
+    found: list[dict[str, Any]] = []
+    order = [k for k in (categories.SUBCAT, categories.PAGE) if k in kinds]
+    for i, kind in enumerate(order):
+        if i < kind_from:
+            continue
+        batch = categories.members(
+            session, title.text, kind, start=start if i == kind_from else None, limit=limit
+        )
+        found += [
+            {"ns": m.title.ns, "title": m.title.full, "sortkey": m.sortkey} for m in batch.items
+        ]
+        if batch.next is not None:
+            cont["cmcontinue"] = f"{i}|{batch.next[0]}|{batch.next[1]}"
+            break
+        limit -= len(batch.items)
+        if limit <= 0:
+            if i + 1 < len(order):
+                cont["cmcontinue"] = f"{i + 1}||0"
+            break
+    out["categorymembers"] = found
+
+
+def list_backlinks(api: Api, session: Session, out: dict[str, Any], cont: dict[str, str]) -> None:
+    try:
+        target = titles.parse(api.get("bltitle"))
+    except InvalidTitle as exc:
+        raise ApiError("invalidtitle", exc.message) from None
+    start = cursor(api, "blcontinue") or 0
+    found = links.what_links_here(
+        session,
+        target,
+        from_id=start,
+        limit=api.limit("bllimit", 10),
+        hide_redirects=api.get("blfilterredir") == "nonredirects",
+        hide_members=True,
+    )
+    out["backlinks"] = [
+        {"pageid": b.page_id, "ns": b.title.ns, "title": b.title.full, "redirect": b.redirect}
+        for b in found.items
+    ]
+    if found.next_from is not None:
+        cont["blcontinue"] = f"{target.ns}|{target.key}|{found.next_from}"
+
+
+def list_watchlist(api: Api, session: Session, out: dict[str, Any], cont: dict[str, str]) -> None:
+    if api.ctx.user_id is None:
+        raise ApiError("notloggedin", "You must be logged in to have a watchlist.")
+    start = cursor(api, "wlcontinue")
+    limit = api.limit("wllimit", 10)
+    f = recentchanges.Filters(
+        namespace=None,
+        hide_bots="!bot" in api.multi("wlshow"),
+        period="30d",
+        limit=min(limit, recentchanges.MAX_LIMIT),
+        older_than=start + 1 if start is not None else None,
+    )
+    page = recentchanges.changes(
+        session, f, can_view_suppressed=api.ctx.can("viewsuppressed"), watcher=api.ctx.user_id
+    )
+    out["watchlist"] = [
+        {
+            "type": c.kind,
+            "ns": c.title.ns,
+            "title": c.title.full,
+            "pageid": c.page_id or 0,
+            "revid": c.revision_id or 0,
+            "old_revid": c.parent_id or 0,
+            "user": c.user_text,
+            "timestamp": ts(c.timestamp),
+            "comment": c.summary,
+            "minor": c.minor,
+            "bot": c.bot,
+            "new": c.is_new,
+        }
+        for c in page.changes
+    ]
+    if page.older is not None:
+        cont["wlcontinue"] = f"{ts(page.changes[-1].timestamp)}|{page.older - 1}"

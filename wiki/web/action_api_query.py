@@ -36,6 +36,9 @@ LISTS = (
     "usercontribs",
     "logevents",
     "allusers",
+    "categorymembers",
+    "backlinks",
+    "watchlist",
 )
 RCPROPS = (
     "user", "userid", "comment", "parsedcomment", "flags", "timestamp", "title", "ids",
@@ -431,6 +434,9 @@ LIST_MODULES: dict[str, Callable[[Api, Session, dict[str, Any], dict[str, str]],
     "usercontribs": action_api_lists.list_usercontribs,
     "logevents": action_api_lists.list_logevents,
     "allusers": action_api_lists.list_allusers,
+    "categorymembers": action_api_lists.list_categorymembers,
+    "backlinks": action_api_lists.list_backlinks,
+    "watchlist": action_api_lists.list_watchlist,
 }
 
 
