@@ -60,6 +60,8 @@ def create(session: Session, user_id: int, app_id: str, granted: set[str]) -> st
     if row is None:
         row = BotPassword(user_id=user_id, app_id=app_id, created_at=utcnow())
         session.add(row)
+    else:  # a reset: the sessions the old password started end with it
+        _end_restricted_sessions(session, user_id)
     row.password_hash = _hash(password)
     row.grants = grants.serialize(granted)
     session.flush()
@@ -82,6 +84,10 @@ def revoke(session: Session, user_id: int, app_id: str) -> None:
     if row is None:
         raise NotFound(N_("There is no bot password named {name}."), name=app_id)
     session.delete(row)
+    _end_restricted_sessions(session, user_id)
+
+
+def _end_restricted_sessions(session: Session, user_id: int) -> None:
     # Sessions do not remember which bot password started them: end every restricted one.
     session.execute(
         delete(SessionRow).where(SessionRow.user_id == user_id, SessionRow.grants.is_not(None))
