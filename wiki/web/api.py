@@ -65,6 +65,19 @@ API_ROOT = "/w/rest.php"
 HISTORY_LIMIT = 20  # MediaWiki's page size for /history
 CONTENT_MODEL = "markdown"
 SUBRESOURCES = ("/html", "/history")
+#: Literal (not %2F) sub-resources of a page that PUT must not reach as an edit (405).
+WRITE_ONLY_ELSEWHERE = tuple(
+    f"/{s}".encode()
+    for s in (
+        "bare",
+        "with_html",
+        "links/language",
+        "history/counts/",
+        "topics",
+        "undo",
+        "rollback",
+    )
+)
 URL_SAFE = "!$'()*,:;@~"  # like page URLs, but a '/' in a title is %2F, as MediaWiki wants
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates cannot be stored
 
@@ -491,7 +504,9 @@ async def create_page(request: Request) -> Response:
 
 async def edit_page(request: Request) -> Response:
     title, suffix = _page_path(request, "")
-    if suffix:
+    raw = request.scope.get("raw_path")
+    path = raw.split(b"?", 1)[0] if isinstance(raw, bytes) else b""
+    if suffix or any(s in path for s in WRITE_ONLY_ELSEWHERE):
         raise MethodNotAllowed(N_("Only a page can be edited, not its HTML or history."))
     body = await _read_json(request)
     base_id = _latest_id(body)

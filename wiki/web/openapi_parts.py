@@ -192,7 +192,14 @@ TITLE = {
     "name": "title",
     "in": "path",
     "required": True,
-    "schema": STR,
+    # The characters no title may contain (wiki.text.titles), so that valid-looking input is
+    # valid; other rules (length in bytes, relative paths, "~~~") still answer 400.
+    "schema": {
+        **STR,
+        "minLength": 1,
+        "maxLength": 255,
+        "pattern": "^[^#<>\\[\\]|{}\\x00-\\x1f\\x7f]+$",
+    },
     "description": "Page title, spaces or underscores; send '/' inside a title as %2F. "
     "Non-canonical forms are answered directly (no redirect).",
 }
