@@ -146,11 +146,13 @@ def test_license_comes_from_settings(tmp_path: object, settings: object) -> None
         license_url="https://creativecommons.org/licenses/by-sa/4.0/",
         license_title="CC BY-SA 4.0",
     )
-    with TestClient(create_app(custom)) as c:
+    app = create_app(custom)
+    with TestClient(app) as c:
         made = c.post(f"{REST}/page", json={"title": "Lisensi", "source": "x"}).json()
         assert made["license"]["title"] == "CC BY-SA 4.0"
         got = c.get(f"{REST}/page/Lisensi").json()
         assert got["license"]["url"] == "https://creativecommons.org/licenses/by-sa/4.0/"
+    app.state.wiki.db.dispose()
 
 
 def test_cors_shares_reads_with_listed_origins_only(settings: object) -> None:
@@ -159,7 +161,8 @@ def test_cors_shares_reads_with_listed_origins_only(settings: object) -> None:
     from wiki.app import create_app
 
     custom = dataclasses.replace(settings, cors_origins="https://tool.example")  # type: ignore[type-var]
-    with TestClient(create_app(custom)) as c:
+    app = create_app(custom)
+    with TestClient(app) as c:
         ok = c.get(
             "/w/api.php?action=query&meta=siteinfo&format=json",
             headers={"Origin": "https://tool.example"},
@@ -178,6 +181,7 @@ def test_cors_shares_reads_with_listed_origins_only(settings: object) -> None:
             headers={"Origin": "https://tool.example", "Access-Control-Request-Method": "POST"},
         )
         assert write.status_code == 403
+    app.state.wiki.db.dispose()
 
 
 def test_every_405_says_what_is_allowed(client: TestClient) -> None:
