@@ -237,6 +237,10 @@ WRITE_ERRORS = {
     "409": _error("Edit conflict: the page exists, or latest.id is not the latest revision"),
     "413": _error("Body or text over the size limit"),
     "415": _error("The body is not application/json"),
+    "429": {
+        **_error("Too many edits in a short time; nothing was saved"),
+        "headers": {"Retry-After": {"schema": INT, "description": "Seconds to wait"}},
+    },
 }
 
 

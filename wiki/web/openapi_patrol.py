@@ -118,6 +118,8 @@ _PATROL_ERRORS = {
     "400": _error("A malformed body or parameter"),
     "403": _error("Missing CSRF token, a missing right, or a block"),
     "404": _error("No such page or revision"),
+    "415": _error("The body is not application/json"),
+    "429": _error("Too many actions in a short time; nothing was done"),
 }
 _NAME = {"name": "name", "in": "path", "required": True, "schema": STR}
 PATROL_PATHS: dict[str, Any] = dict(
