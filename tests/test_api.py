@@ -19,7 +19,7 @@ TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 PAGE_KEYS = {"id", "key", "title", "latest", "content_model", "license", "source"}
 HISTORY_KEYS = {"id", "timestamp", "minor", "size", "delta", "comment", "user"}
 REVISION_KEYS = HISTORY_KEYS | {"page", "content_model", "source", "vandalism"}
-ERROR_KEYS = {"httpCode", "httpReason", "message"}
+ERROR_KEYS = {"httpCode", "httpReason", "errorKey", "messageTranslations", "message"}
 
 
 def _never_500(response: httpx.Response) -> None:
@@ -291,7 +291,7 @@ def test_put_unchanged_text_makes_no_revision(client: TestClient) -> None:
 def test_put_creates_a_missing_page_without_latest(client: TestClient) -> None:
     r = put(client, "Dari_put", "baru", None)
     assert r.status_code == 201 and r.json()["title"] == "Dari put"
-    assert_error(put(client, "Tak_ada", "x", 12345), 409)  # based on a page that is not there
+    assert_error(put(client, "Tak_ada", "x", 12345), 404)  # a base revision that does not exist
     assert_error(client.get(f"{API}/page/Tak_ada"), 404)
 
 

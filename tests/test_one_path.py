@@ -90,6 +90,31 @@ def _page_id(s: Any, title: str) -> int:
     return int(page.id)
 
 
+#: The Action API answers errors with HTTP 200 and a code, as MediaWiki does; the tests read
+#: the code as the HTTP status the other channels give.
+ACTION_API_STATUS = {
+    "abusefilter-disallowed": 403,
+    "abusefilter-warning": 409,
+    "blocked": 403,
+    "protectedpage": 403,
+    "permissiondenied": 403,
+    "ratelimited": 429,
+}
+
+
+def _action_api(c: TestClient, w: Wiki, ack: str, **params: str) -> httpx.Response:
+    data = {"action": "edit", "format": "json", "formatversion": "2", "token": "+\\", **params}
+    if ack:
+        data["abuseacknowledged"] = ack.replace(",", "|")
+    r = c.post("/w/api.php", data=data)
+    body = r.json()
+    if "error" in body:
+        status = ACTION_API_STATUS.get(body["error"]["code"], 400)
+        headers = {"Retry-After": "60"} if status == 429 else {}
+        return httpx.Response(status, json=body, headers=headers)
+    return r
+
+
 Channel = Callable[[TestClient, Wiki, str], httpx.Response]
 
 CHANNELS: dict[str, Channel] = {
@@ -120,6 +145,17 @@ CHANNELS: dict[str, Channel] = {
     ),
     "REST: undo": lambda c, w, ack: _json(
         c, "POST", "/page/Halaman/undo", {"undo": w.removal}, ack
+    ),
+    "Action API: edit": lambda c, w, ack: _action_api(
+        c,
+        w,
+        ack,
+        title="Halaman",
+        text=f"Intro {WORD}.",
+        baserevid=str(_latest(w, "Halaman")),
+    ),
+    "Action API: new section": lambda c, w, ack: _action_api(
+        c, w, ack, title="Talk:Halaman", section="new", sectiontitle="Usul", text=f"{WORD}?"
     ),
     "talk form: topic": lambda c, w, ack: post(
         c,

@@ -34,6 +34,9 @@ TEXT_WRITES = {
     "POST /w/rest.php/v1/page/{title:path}/topics/{id}/replies": "talk.reply",
     "POST /wiki/Special:NewTopic": "talk.add_topic",
     "POST /wiki/Special:Reply": "talk.reply",
+    # The Action API: action=edit (edit, section=new, undo) through the same actions; its other
+    # write modules (rollback, patrol, move, delete, protect, block, watch…) call theirs too.
+    "POST /w/api.php": "editing.save",
     # Rollback writes an older text back; test_rollback_goes_through_the_same_rules covers it.
     "POST /wiki/{title}?action=rollback": "patrol.rollback",
     "POST /w/rest.php/v1/page/{title:path}/rollback": "patrol.rollback",

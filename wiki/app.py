@@ -25,8 +25,12 @@ from wiki.text import titles
 from wiki.web import (  # noqa: F401 (they register special pages)
     abuse,
     accounts,
+    action_api,
     api,
+    api_variants,
+    botpasswords,
     changes,
+    credentials,
     export,
     navigation,
     pages,
@@ -36,6 +40,7 @@ from wiki.web import (  # noqa: F401 (they register special pages)
 from wiki.web import search as search_web
 from wiki.web import talk as talk_web
 from wiki.web.base import Wiki, make_ctx
+from wiki.web.cors import CorsMiddleware, parse_origins
 from wiki.web.errors import http_error, server_error, wiki_error
 from wiki.web.security import SecurityHeadersMiddleware, Sessions
 from wiki.web.templating import Templates
@@ -54,8 +59,13 @@ class ContextMiddleware:
             request = Request(scope)
             wiki: Wiki = request.app.state.wiki
             sid = wiki.sessions.read(request)
-            account = await wiki.account_for(sid) if sid else None
+            account, bad = await credentials.identify(request, wiki, sid)
+            if bad and credentials.is_api(scope["path"]):
+                await credentials.unauthorized(scope["path"])(scope, receive, send)
+                return
             ctx = make_ctx(request, account)
+            if credentials.bearer_token(request) is not None:
+                ctx.session_id, ctx.csrf_token = None, ""  # a token is not ambient: no CSRF
             scope.setdefault("state", {})["ctx"] = ctx
             await talk_web.inbox_state(request, ctx)  # the bell, or "you have new messages"
         await self.app(scope, receive, send)
@@ -66,7 +76,15 @@ def routes() -> list[BaseRoute]:
         Route("/", pages.root),
         Route("/wiki/{title:path}", pages.page_get, methods=["GET", "HEAD"]),
         Route("/wiki/{title:path}", pages.page_post, methods=["POST"]),
-        Mount("/w/rest.php", routes=[*patrol_api.routes(), *talk_web.api_routes(), *api.routes()]),
+        *action_api.routes(),
+        Mount(
+            "/w/rest.php",
+            routes=[
+                *patrol_api.routes(),
+                *talk_web.api_routes(),
+                *api.routes(api_variants.routes()),
+            ],
+        ),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
@@ -104,7 +122,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app = Starlette(
         routes=routes(),
-        middleware=[Middleware(SecurityHeadersMiddleware), Middleware(ContextMiddleware)],
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(CorsMiddleware, origins=parse_origins(settings.cors_origins)),
+            Middleware(ContextMiddleware),
+        ],
         exception_handlers={
             WikiError: wiki_error,
             HTTPException: http_error,

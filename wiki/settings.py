@@ -135,6 +135,21 @@ class Settings:
     mail_from: str = field(
         default="wiki@localhost", metadata=_help("Sender address of the wiki's e-mail.")
     )
+    license_url: str = field(
+        default="",
+        metadata=_help("URL of the content licence, reported by the APIs (`license.url`)."),
+    )
+    license_title: str = field(
+        default="",
+        metadata=_help("Name of the content licence, e.g. `CC BY-SA 4.0` (`license.title`)."),
+    )
+    cors_origins: str = field(
+        default="",
+        metadata=_help(
+            "Comma-separated origins (`https://tool.example`) whose pages may read the APIs "
+            "from a browser (CORS, reads only, no cookies). `*`: any origin."
+        ),
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from wiki import i18n
-from wiki.accounts import blocks, protection, rights
+from wiki.accounts import blocks, grants, protection, rights
 from wiki.accounts.blocks import BlockInfo
 from wiki.errors import N_, PermissionDenied
 from wiki.text import titles
@@ -84,6 +84,12 @@ class Editor:
     name: str  # the account name or the IP
     ip: str
     groups: frozenset[str] = field(default_factory=frozenset)
+    #: The grants of the bot password or API token in use (None: a full login, no limit).
+    grants: frozenset[str] | None = None
+
+    def has(self, right: str) -> bool:
+        """The visitor's groups grant ``right``, and their credential's grants cover it."""
+        return rights.has(self.groups, right) and grants.allows(self.grants, right)
 
 
 def refusal(
@@ -101,7 +107,7 @@ def refusal(
         return Refusal("anonymous", MSG_ANONYMOUS, {})
     if action in NEEDS_ACCOUNT and editor.user_id is None:
         return Refusal("login", MSG_LOGIN, {})
-    if not rights.has(editor.groups, right):
+    if not editor.has(right):
         return Refusal("right", MSG_RIGHT, {"right": right})
     if action not in ALLOWED_WHEN_BLOCKED:
         block = blocks.find(session, user_id=editor.user_id, ip=editor.ip)
@@ -115,7 +121,7 @@ def refusal(
     if title is None:
         return None
     if writes_text and not exists:
-        if not rights.has(editor.groups, "createtalk" if title.is_talk else "createpage"):
+        if not editor.has("createtalk" if title.is_talk else "createpage"):
             return Refusal("right", MSG_CREATE, {})
         protected_action = "create"
     if protected_action is None:

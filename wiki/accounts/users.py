@@ -52,6 +52,8 @@ class Account:
     created_at: datetime
     edit_count: int
     watch_edits: bool = True  # add edited pages to the watchlist (wiki.pages.edits)
+    #: Logged in with a bot password or an API token: only these grants (wiki.accounts.grants).
+    grants: frozenset[str] | None = None
 
 
 @cache

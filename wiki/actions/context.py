@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from wiki.accounts import permissions, rights
+from wiki.accounts import permissions
 from wiki.accounts.ratelimit import RateLimiter
 from wiki.db import Database
 from wiki.errors import N_, BadInput, RateLimited
@@ -43,7 +43,8 @@ class Actor(permissions.Editor):
         return drafts.owner_for(user_id=self.user_id, session_id=self.session_id)
 
     def can(self, right: str) -> bool:
-        return rights.has(self.groups, right)
+        """The groups grant ``right`` within the credential's grants (wiki.accounts.grants)."""
+        return self.has(right)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Atom feeds (RFC 4287), built from plain data. Pure: no database, no HTTP.
+"""Atom feeds (RFC 4287) and RSS 2.0, built from plain data. Pure: no database, no HTTP.
 
 Each entry's content is HTML (the diff table), sent as ``type="html"``: escaped text inside the
 XML, as feed readers expect, so nothing in it can break the feed or run as markup of its own.
@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml; charset=utf-8"
+RSS_MEDIA_TYPE = "application/rss+xml; charset=utf-8"
+#: ``?feed=`` values, as MediaWiki names them.
+FORMATS = ("atom", "rss")
 GENERATOR = "Gotong"
 
 
@@ -87,3 +91,37 @@ def atom(feed: Feed) -> bytes:
         _text(entry, "content", e.content_html, type="html")
     body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return body
+
+
+def rss(feed: Feed) -> bytes:
+    """The feed as an RSS 2.0 document (UTF-8 bytes); content as escaped HTML, as in Atom."""
+    root = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM_NS})
+    channel = ET.SubElement(root, "channel")
+    _text(channel, "title", feed.title)
+    _text(channel, "link", feed.link)
+    _text(channel, "description", feed.subtitle or feed.title)
+    _text(channel, "language", feed.lang)
+    _text(channel, "generator", GENERATOR)
+    _text(channel, "lastBuildDate", format_datetime(feed.updated.astimezone(UTC), usegmt=True))
+    ET.SubElement(
+        channel,
+        "atom:link",
+        {"rel": "self", "type": "application/rss+xml", "href": feed.self_link},
+    )
+    for e in feed.entries:
+        item = ET.SubElement(channel, "item")
+        _text(item, "title", e.title)
+        _text(item, "link", e.link)
+        _text(item, "guid", e.id, isPermaLink="false")
+        _text(item, "pubDate", format_datetime(e.updated.astimezone(UTC), usegmt=True))
+        _text(item, "author", e.author)  # a name, not an e-mail address: readers cope
+        _text(item, "description", e.content_html or e.summary)
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return body
+
+
+def render(feed: Feed, fmt: str) -> tuple[bytes, str]:
+    """The feed in ``fmt`` (``atom`` or ``rss``) and its media type."""
+    if fmt == "rss":
+        return rss(feed), RSS_MEDIA_TYPE
+    return atom(feed), MEDIA_TYPE

@@ -47,6 +47,7 @@ ANON, NEWBIE, CONFIRMED = "anon", "new", "confirmed"
 #: Values of the ``usertype`` filter: "registered" is every account, new or not.
 USER_TYPES = ("anon", "new", "registered")
 UNPATROLLED, PATROLLED, AUTOPATROLLED = 0, 1, 2
+MAX_ID = 2**31 - 1  # ids are 32-bit in every database we support: larger ones cannot match
 
 #: Rows older than this are purged (MediaWiki's $wgRCMaxAge is 90 days too).
 MAX_AGE = timedelta(days=90)
@@ -149,6 +150,8 @@ class Filters:
         if score and score not in scoring.BADGES:
             raise BadInput(N_("Unknown score filter: {score}."), score=score[:TAG_MAX])
         older = _int(_last(params, "older_than"), "older_than")
+        if older is not None and older > MAX_ID:
+            raise BadInput(N_("{name} must be a number."), name="older_than")
         return cls(
             namespace=namespace,
             user_types=types,

@@ -23,10 +23,13 @@ import dataclasses
 import hashlib
 import html
 from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -42,7 +45,7 @@ from wiki.errors import (
     NotFound,
     PermissionDenied,
 )
-from wiki.models import Page
+from wiki.models import Page, Revision
 from wiki.pages import rendering, revisions, visibility
 from wiki.pages.revisions import RevisionInfo
 from wiki.patrol import scoring
@@ -50,16 +53,35 @@ from wiki.text import diffing, titles
 from wiki.text.titles import Title
 from wiki.web import openapi, rest
 from wiki.web import search as search_routes
-from wiki.web.base import MAX_ID, actor_of, run_diff, wiki_of
+from wiki.web.base import MAX_ID, actor_of, wiki_of
 from wiki.web.templating import Ctx
 
 API_ROOT = "/w/rest.php"
 HISTORY_LIMIT = 20  # MediaWiki's page size for /history
 SUBRESOURCES = ("/html", "/history")
+#: Literal (not %2F) sub-resources of a page that PUT must not reach as an edit (405).
+WRITE_ONLY_ELSEWHERE = tuple(
+    f"/{s}".encode()
+    for s in (
+        "bare",
+        "with_html",
+        "links/language",
+        "history/counts/",
+        "topics",
+        "undo",
+        "rollback",
+    )
+)
 URL_SAFE = "!$'()*,:;@~"  # like page URLs, but a '/' in a title is %2F, as MediaWiki wants
 
 
 # --- shaping -----------------------------------------------------------------------------------
+
+
+def license_of(request: Request) -> dict[str, str]:
+    """The content licence the APIs report (WIKI_LICENSE_URL, WIKI_LICENSE_TITLE)."""
+    settings = wiki_of(request).settings
+    return {"url": settings.license_url, "title": settings.license_title}
 
 
 def _history_json(info: RevisionInfo) -> dict[str, Any]:
@@ -106,14 +128,39 @@ def _etag_matches(header: str | None, tag: str) -> bool:
     return "*" in candidates or tag in candidates
 
 
-def _conditional(request: Request, etag: str, make: Callable[[], Response]) -> Response:
-    """``make()``'s response with an ETag, or 304 when the client already has it."""
+def _conditional(
+    request: Request,
+    etag: str,
+    make: Callable[[], Response],
+    *,
+    last_modified: datetime | None = None,
+) -> Response:
+    """``make()``'s response with an ETag (and Last-Modified), or 304 when the client already
+    has it (If-None-Match; or, without it, If-Modified-Since, as RFC 9110 orders them)."""
     tag = f'"{etag}"'
-    if _etag_matches(request.headers.get("if-none-match"), tag):
-        return Response(status_code=304, headers={"ETag": tag})
+    headers = {"ETag": tag}
+    if last_modified is not None:
+        headers["Last-Modified"] = format_datetime(last_modified.astimezone(UTC), usegmt=True)
+    if_none_match = request.headers.get("if-none-match")
+    if _etag_matches(if_none_match, tag):
+        return Response(status_code=304, headers=headers)
+    if if_none_match is None and last_modified is not None:
+        since = _http_date(request.headers.get("if-modified-since"))
+        if since is not None and last_modified.replace(microsecond=0) <= since:
+            return Response(status_code=304, headers=headers)
     response = make()
-    response.headers["ETag"] = tag
+    response.headers.update(headers)
     return response
+
+
+def _http_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 # --- parsing -----------------------------------------------------------------------------------
@@ -145,7 +192,7 @@ def _latest_id(body: dict[str, Any]) -> int | None:
     if latest is None:
         return None
     rev_id = latest.get("id") if isinstance(latest, dict) else None
-    if not isinstance(rev_id, int) or isinstance(rev_id, bool) or rev_id < 1:
+    if not isinstance(rev_id, int) or isinstance(rev_id, bool) or not 0 < rev_id <= MAX_ID:
         raise BadInput(N_("{name} must be a revision id."), name="latest.id")
     return rev_id
 
@@ -155,8 +202,12 @@ def _latest_id(body: dict[str, Any]) -> int | None:
 
 async def get_page(request: Request) -> Response:
     title, _ = _page_path(request, "")
-    data = await wiki_of(request).read(lambda s: rest.page_json(*rest.load_page(s, title)))
-    return _conditional(request, str(data["latest"]["id"]), lambda: JSONResponse(data))
+    page, rev = await wiki_of(request).read(lambda s: rest.load_page(s, title))
+    data = rest.page_json(page, rev)
+    data["license"] = license_of(request)
+    return _conditional(
+        request, str(rev.id), lambda: JSONResponse(data), last_modified=rev.timestamp
+    )
 
 
 async def get_page_html(request: Request) -> Response:
@@ -164,7 +215,7 @@ async def get_page_html(request: Request) -> Response:
     if suffix != "/html":
         return await get_page(request)
     w = wiki_of(request)
-    epoch, version = w.page_version(title)  # before the database, see wiki.cache
+    epoch = w.epoch.current()  # before the database, see wiki.cache
     gettext = i18n.translations(w.settings.language).gettext
 
     def load(session: Session) -> tuple[Title, int, str]:
@@ -178,8 +229,8 @@ async def get_page_html(request: Request) -> Response:
         f'<!DOCTYPE html><html lang="{w.settings.language}"><head><meta charset="utf-8">'
         f"<title>{html.escape(canonical.full)}</title></head><body>{body}</body></html>"
     )
-    # Links turn blue or red as other pages change, so the tag includes the page's version.
-    return _conditional(request, f"{rev_id}-{epoch}-{version}", lambda: HTMLResponse(doc))
+    # Links turn blue or red as other pages change, so the tag includes the cache epoch.
+    return _conditional(request, f"{rev_id}-{epoch}", lambda: HTMLResponse(doc))
 
 
 async def get_history(request: Request) -> Response:
@@ -263,7 +314,8 @@ async def compare(request: Request) -> Response:
         return old.text, new.text
 
     old_text, new_text = await w.read(load)
-    result = await run_diff(request, old_text, new_text)
+    timeout = w.settings.diff_timeout
+    result = await run_in_threadpool(lambda: diffing.diff(old_text, new_text, timeout=timeout))
     shaped = diffing.to_json(result)
     return JSONResponse(
         {
@@ -325,6 +377,7 @@ async def _save(
             latest_id=exc.latest_id,
         ) from exc
     data = rest.page_json(result.page, result.revision)
+    data["license"] = license_of(request)
     if not result.created:
         return JSONResponse(data)
     location = _api_url(request, _page_api_path(title))
@@ -339,10 +392,60 @@ async def create_page(request: Request) -> Response:
 
 async def edit_page(request: Request) -> Response:
     title, suffix = _page_path(request, "")
-    if suffix:
+    raw = request.scope.get("raw_path")
+    path = raw.split(b"?", 1)[0] if isinstance(raw, bytes) else b""
+    if suffix or any(s in path for s in WRITE_ONLY_ELSEWHERE):
         raise rest.MethodNotAllowed(N_("Only a page can be edited, not its HTML or history."))
     body = await rest.read_json(request)
-    return await _save(request, title, body, base_id=_latest_id(body), create=False)
+    base_id = _latest_id(body)
+    if_match = request.headers.get("if-match")
+    if base_id is not None or if_match is not None:
+        await _check_base(request, title, base_id, if_match)
+    return await _save(request, title, body, base_id=base_id, create=False)
+
+
+async def _check_base(
+    request: Request, title: Title, base_id: int | None, if_match: str | None
+) -> None:
+    """``latest.id`` must be a revision of this page (404 if there is none, 400 if it belongs
+    to another page), and ``If-Match`` must name the current revision (412), so that no edit
+    is merged from an empty or foreign base."""
+
+    def load(session: Session) -> tuple[int | None, int | None]:
+        page = revisions.get_page(session, title)
+        base = session.get(Revision, base_id) if base_id is not None else None
+        if base_id is not None and base is None:
+            raise NotFound(N_("There is no revision with id {id}."), id=base_id)
+        if base is not None and (page is None or base.page_id != page.id):
+            raise BadInput(
+                N_("Revision {id} is not a revision of {title}."), id=base_id, title=title.full
+            )
+        return (page.latest_id if page else None), (base.id if base else None)
+
+    latest = (await wiki_of(request).read(load))[0]
+    current = f'"{latest}"' if latest is not None else None
+    if if_match is not None and (current is None or not _etag_matches(if_match, current)):
+        raise rest.PreconditionFailed(
+            N_("The page has changed since the version named in If-Match.")
+        )
+
+
+def literal_suffix(handler: Callable[[Request], Any], suffix: str) -> Callable[[Request], Any]:
+    """``handler`` for ``/v1/page/{title}<suffix>`` only when the suffix is literally in the raw
+    path: ``Eval%2Ftopics`` is the page "Eval/topics", not the topics of "Eval" (Starlette
+    routes on the decoded path, which cannot tell them apart)."""
+
+    async def routed(request: Request) -> Response:
+        raw = request.scope.get("raw_path")
+        path = raw.split(b"?", 1)[0] if isinstance(raw, bytes) else suffix.encode()
+        if path.endswith(suffix.encode()):
+            response: Response = await handler(request)
+            return response
+        if request.method in ("GET", "HEAD", "PUT"):
+            return await page(request)
+        raise rest.MethodNotAllowed(N_("A page accepts only GET and PUT."))
+
+    return routed
 
 
 async def page(request: Request) -> Response:
@@ -363,7 +466,9 @@ async def openapi_json(request: Request) -> Response:
     return JSONResponse(openapi.spec())
 
 
-def routes() -> list[BaseRoute]:
+def routes(variants: list[BaseRoute]) -> list[BaseRoute]:
+    """The REST routes; ``variants`` (``wiki.web.api_variants``) go before the routes whose
+    ``{title:path}`` would swallow them."""
     # Order matters: the sub-resources first, since {title:path} would swallow them.
     return [
         Route("/openapi.json", openapi_json, methods=["GET"]),
@@ -371,6 +476,7 @@ def routes() -> list[BaseRoute]:
         Route("/v1/search/page", search_routes.rest_search_page, methods=["GET"]),
         Route("/v1/search/title", search_routes.rest_search_title, methods=["GET"]),
         Route("/v1/page", create_page, methods=["POST"]),
+        *variants,
         Route("/v1/page/{title:path}/html", get_page_html, methods=["GET"]),
         Route("/v1/page/{title:path}/history", get_history, methods=["GET"]),
         Route("/v1/page/{title:path}", page, methods=["GET", "PUT"]),  # one route: one Allow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -15,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wiki import i18n
-from wiki.accounts import protection, users
+from wiki.accounts import botpasswords, protection, users
 from wiki.accounts.ratelimit import RateLimiter
 from wiki.actions.context import REST, WEB, Actor, Change, Env
 from wiki.cache import LRU, Epoch, PageCache
@@ -145,12 +146,14 @@ class Wiki:
             user = users.session_user(session, sid)
             if user is None:
                 return None
-            return users.account(
+            found = users.account(
                 session,
                 user,
                 autoconfirm_days=settings.autoconfirm_days,
                 autoconfirm_edits=settings.autoconfirm_edits,
             )
+            granted = botpasswords.session_grants(session, sid)
+            return found if granted is None else dataclasses.replace(found, grants=granted)
 
         account = await self.read(load)
         self.account_cache.put(sid, epoch, (account,))
@@ -212,6 +215,7 @@ def make_ctx(request: Request, account: users.Account | None = None) -> Ctx:
         ctx.user_name = account.name
         ctx.groups = account.groups
         ctx.account = account
+        ctx.grants = account.grants
     i18n.set_reader(
         lang, account.timezone if account is not None else "UTC", show_zone=account is None
     )
@@ -225,6 +229,7 @@ def actor_of(ctx: Ctx, channel: str = WEB) -> Actor:
         name=ctx.actor,
         ip=ctx.client_ip,
         groups=ctx.groups,
+        grants=ctx.grants,
         channel=channel,
         session_id=ctx.session_id if channel == WEB else None,
     )

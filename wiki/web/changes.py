@@ -81,7 +81,7 @@ def _namespace(request: Request) -> int | None:
 @special("RecentChanges", "PerubahanTerbaru", group="changes")
 async def recent_changes(request: Request, sub: str) -> Response:
     f = Filters.parse(request.query_params)
-    if request.query_params.get("feed") == "atom":
+    if feeds.feed_format(request):
         return await feeds.recent_changes_feed(request, f)
     if _flag(request, "stream"):
         return await stream(request, f)
@@ -265,7 +265,7 @@ async def stream(request: Request, f: Filters, *, watcher: int | None = None) ->
 @special("Watchlist", "DaftarPantauan", group="changes", writes=True)
 async def watchlist_page(request: Request, sub: str) -> Response:
     f = Filters.parse(request.query_params)
-    if request.query_params.get("feed") == "atom":
+    if feeds.feed_format(request):
         return await feeds.watchlist_feed(request, f)
     ctx: Ctx = request.state.ctx
     uid = require_login(ctx)
@@ -346,7 +346,8 @@ async def contributions_page(request: Request, sub: str) -> Response:
     namespace = _namespace(request)
     limit = min(int_param(q.get("limit")) or LIST_LIMIT, contributions.MAX_LIMIT)
     older, newer = int_param(q.get("older_than")), int_param(q.get("newer_than"))
-    allowed = can_see_hidden(ctx)
+    as_feed = bool(feeds.feed_format(request))
+    allowed = can_see_hidden(ctx) and not as_feed  # feeds are public and cached
     score = q.get("score", "").strip()
     if score and score not in scoring.BADGES:
         raise BadInput(N_("Unknown score filter: {score}."), score=score[:64])
@@ -366,6 +367,8 @@ async def contributions_page(request: Request, sub: str) -> Response:
         return page, known
 
     result, known = await wiki_of(request).read(load)
+    if as_feed:
+        return await feeds.contributions_feed(request, name, result)
     base = f"Contributions/{name.replace(' ', '_')}"
     keep = {
         "namespace": namespace,

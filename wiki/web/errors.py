@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -11,8 +12,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from wiki import i18n
 from wiki.errors import EditConflict, RateLimited, WikiError
 from wiki.web.base import finish, make_ctx, wiki_of
+from wiki.web.feeds import error_feed
 
 API_PREFIX = "/w/rest.php"
 
@@ -24,18 +27,27 @@ def error_response(
     *,
     headers: Mapping[str, str] | None = None,
     extra: dict[str, Any] | None = None,
+    error_key: str = "",
+    english: str = "",
 ) -> Response:
-    """An error page (or JSON for API paths) with ``status`` and a message for people."""
+    """An error page (or JSON for API paths) with ``status`` and a message for people.
+
+    API errors follow MediaWiki's REST shape: ``errorKey`` (stable, for programs), ``message``
+    in English, and ``messageTranslations`` keyed by the reader's language."""
     reason = HTTPStatus(status).phrase
     if request.url.path.startswith(API_PREFIX):
+        lang = request.state.ctx.lang if hasattr(request.state, "ctx") else "en"
         body: dict[str, Any] = {
             "httpCode": status,
             "httpReason": reason,
-            "messageTranslations": {},
-            "message": message,
+            "errorKey": error_key or "rest-" + reason.lower().replace(" ", "-").replace("'", ""),
+            "messageTranslations": {lang: message},
+            "message": english or message,
         }
         body.update(extra or {})
         return JSONResponse(body, status_code=status, headers=headers)
+    if request.query_params.get("feed") in ("atom", "rss"):
+        return error_feed(request, status, message)
     if not hasattr(request.state, "ctx"):
         request.state.ctx = make_ctx(request)
     w = wiki_of(request)
@@ -63,9 +75,23 @@ async def wiki_error(request: Request, exc: Exception) -> Response:
             "latest": {"id": exc.latest_id},
         }
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    if status == 405:
+        headers = {"Allow": str(getattr(exc, "allow", "GET, HEAD"))}
     return error_response(
-        request, status, exc.translated(request.state.ctx.gettext), extra=extra, headers=headers
+        request,
+        status,
+        exc.translated(request.state.ctx.gettext),
+        extra=extra,
+        headers=headers,
+        error_key=_error_key(exc),
+        english=exc.translated(i18n.translations("en").gettext),
     )
+
+
+def _error_key(exc: WikiError) -> str:
+    """``rest-`` and the exception's name in kebab case: EditConflict -> rest-edit-conflict."""
+    name = re.sub(r"(?<!^)(?=[A-Z])", "-", type(exc).__name__).lower()
+    return "rest-" + name
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

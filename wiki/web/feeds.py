@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,9 +22,10 @@ from starlette.responses import Response
 
 from wiki.errors import N_, NotFound, PermissionDenied
 from wiki.models import Revision, utcnow
+from wiki.navigation import reports
 from wiki.pages import revisions, visibility
 from wiki.pages.rendering import page_url
-from wiki.patrol import feeds, recentchanges, watchlist
+from wiki.patrol import contributions, feeds, recentchanges, watchlist
 from wiki.patrol.recentchanges import Filters
 from wiki.text import diffing
 from wiki.text.titles import Title
@@ -128,7 +129,7 @@ async def _response(
             )
         )
     self_link = str(request.url)
-    body = feeds.atom(
+    body, media_type = feeds.render(
         feeds.Feed(
             id=self_link,
             title=feed_title,
@@ -138,9 +139,108 @@ async def _response(
             updated=items[0].timestamp if items else utcnow(),
             entries=entries,
             lang=ctx.lang,
-        )
+        ),
+        feed_format(request),
     )
-    return Response(body, media_type=feeds.MEDIA_TYPE, headers={"Cache-Control": cache})
+    return Response(body, media_type=media_type, headers={"Cache-Control": cache})
+
+
+def feed_format(request: Request) -> str:
+    """``atom`` or ``rss`` from ``?feed=``; "" when no feed is asked for."""
+    fmt = request.query_params.get("feed", "")
+    return fmt if fmt in feeds.FORMATS else ""
+
+
+def error_feed(request: Request, status: int, message: str) -> Response:
+    """An error answered to a feed URL, as a feed (one entry saying what went wrong), so that
+    feed readers show the problem instead of failing to parse an HTML page."""
+    now = utcnow()
+    self_link = str(request.url)
+    entry = feeds.Entry(
+        id=self_link + f"#error-{status}",
+        title=f"{status}: {message}",
+        link=self_link,
+        updated=now,
+        author=wiki_of(request).settings.site_name,
+        summary=message,
+        content_html="",
+    )
+    feed = feeds.Feed(
+        id=self_link,
+        title=f"{wiki_of(request).settings.site_name} — {status}",
+        link=self_link,
+        self_link=self_link,
+        updated=now,
+        entries=[entry],
+    )
+    body, media_type = feeds.render(feed, feed_format(request) or "atom")
+    return Response(body, status_code=status, media_type=media_type)
+
+
+async def contributions_feed(
+    request: Request, name: str, page: contributions.ContributionsPage
+) -> Response:
+    """Special:Contributions as a feed: the user's edits, newest first, with their diffs."""
+    ctx: Ctx = request.state.ctx
+    items = [
+        _Item(
+            key=f"rev{c.id}",
+            title=c.title,
+            timestamp=c.timestamp,
+            user=c.user_text,
+            summary=c.summary,
+            revision_id=c.id,
+            parent_id=c.parent_id,
+            text_hidden=c.text_hidden,
+            user_hidden=c.user_hidden,
+            summary_hidden=c.summary_hidden,
+        )
+        for c in page.items[:MAX_ENTRIES]
+    ]
+    return await _response(
+        request,
+        items,
+        feed_title=f"{name} — {ctx.gettext('User contributions')}",
+        html_path=page_url(f"Special:Contributions/{name}"),
+    )
+
+
+async def new_pages_feed(request: Request, batch: reports.NewPages) -> Response:
+    """Special:NewPages as a feed: each new page with its first revision."""
+    ctx: Ctx = request.state.ctx
+    w = wiki_of(request)
+
+    def first_revisions(session: Session) -> dict[int, int]:
+        ids = [p.page_id for p in batch.items]
+        rows = session.execute(
+            select(Revision.page_id, func.min(Revision.id))
+            .where(Revision.page_id.in_(ids))
+            .group_by(Revision.page_id)
+        )
+        return {pid: rid for pid, rid in rows}
+
+    first = await w.read(first_revisions) if batch.items else {}
+    items = [
+        _Item(
+            key=f"page{p.page_id}",
+            title=p.title,
+            timestamp=p.created_at,
+            user=p.creator,
+            summary=p.summary,
+            revision_id=first.get(p.page_id),
+            parent_id=None,
+            text_hidden=False,  # a first revision's hidden text is caught by _response
+            user_hidden=False,
+            summary_hidden=False,
+        )
+        for p in batch.items[:MAX_ENTRIES]
+    ]
+    return await _response(
+        request,
+        items,
+        feed_title=f"{w.settings.site_name} — {ctx.gettext('New pages')}",
+        html_path=page_url("Special:NewPages"),
+    )
 
 
 def _from_changes(ctx: Ctx, changes: Sequence[recentchanges.Change]) -> list[_Item]:

@@ -23,6 +23,7 @@ from wiki.navigation import backlinks, categories, links, redirects, reports
 from wiki.pages.rendering import page_url
 from wiki.text import titles
 from wiki.text.titles import NS_MAIN, NS_SPECIAL, Title
+from wiki.web import feeds
 from wiki.web import special as registry
 from wiki.web.base import actor_of, ensure_session, finish, int_param, wiki_of
 from wiki.web.security import CSRF_FIELD
@@ -234,6 +235,8 @@ async def new_pages(request: Request, sub: str) -> Response:
             limit=limit,
         )
     )
+    if feeds.feed_format(request):
+        return await feeds.new_pages_feed(request, batch)
     return _page(
         request,
         "special_newpages.html",

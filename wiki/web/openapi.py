@@ -10,249 +10,29 @@ import copy
 from functools import cache
 from typing import Any
 
-JSON = "application/json"
-
-
-def _ref(name: str) -> dict[str, Any]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _obj(required: list[str], **props: Any) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": props}
-
-
-def _json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {JSON: {"schema": schema}}}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return _json_body(_ref("Error"), description)
-
-
-INT = {"type": "integer"}
-STR = {"type": "string"}
-BOOL = {"type": "boolean"}
-TIMESTAMP = {
-    "type": "string",
-    "format": "date-time",
-    "description": "UTC, e.g. 2024-05-01T12:00:00Z",
-}
-
-SCHEMAS: dict[str, Any] = {
-    "Error": _obj(
-        ["httpCode", "httpReason", "message"],
-        httpCode=INT,
-        httpReason=STR,
-        message={**STR, "description": "For people, in the negotiated UI language."},
-        messageTranslations={"type": "object", "additionalProperties": STR},
-    ),
-    "User": _obj(
-        ["id", "name"],
-        id={"type": ["integer", "null"], "description": "null for an anonymous editor"},
-        name={**STR, "description": "Account name, or the IP address of an anonymous editor"},
-    ),
-    "PageKey": _obj(
-        ["id", "key", "title"],
-        id=INT,
-        key={**STR, "description": "Title as in URLs, with underscores: Talk:Main_Page"},
-        title={**STR, "description": "Title as shown, with spaces: Talk:Main Page"},
-    ),
-    "Page": {
-        "allOf": [
-            _ref("PageKey"),
-            _obj(
-                ["latest", "content_model", "license", "source"],
-                latest=_obj(["id", "timestamp"], id=INT, timestamp=TIMESTAMP),
-                content_model={"const": "markdown"},
-                license=_obj(["url", "title"], url=STR, title=STR),
-                source={**STR, "description": "Markdown text of the latest revision"},
-            ),
-        ]
-    },
-    "HistoryRevision": _obj(
-        ["id", "timestamp", "minor", "size", "delta", "comment", "user"],
-        id=INT,
-        timestamp=TIMESTAMP,
-        minor=BOOL,
-        size={**INT, "description": "Bytes (UTF-8)"},
-        delta={**INT, "description": "Size change from the previous revision"},
-        comment={"type": ["string", "null"], "description": "null when hidden from the reader"},
-        user={"oneOf": [_ref("User"), {"type": "null"}], "description": "null when hidden"},
-        hidden={
-            **_obj([], text=BOOL, comment=BOOL, user=BOOL),
-            "description": "Present when parts of the revision are hidden (wiki.pages.visibility)",
-        },
-    ),
-    "History": _obj(
-        ["revisions", "latest"],
-        revisions={"type": "array", "maxItems": 20, "items": _ref("HistoryRevision")},
-        latest={**STR, "format": "uri", "description": "The newest page of history"},
-        older={**STR, "format": "uri", "description": "Absent on the oldest page"},
-        newer={**STR, "format": "uri", "description": "Absent on the newest page"},
-    ),
-    "RevisionBare": _obj(
-        ["id", "page", "size", "minor", "timestamp", "content_model", "comment", "delta", "user"],
-        id=INT,
-        page=_ref("PageKey"),
-        size=INT,
-        minor=BOOL,
-        timestamp=TIMESTAMP,
-        content_model={"const": "markdown"},
-        comment=STR,
-        delta=INT,
-        user=_ref("User"),
-        vandalism={
-            "oneOf": [
-                _obj(
-                    ["score", "badge", "reasons"],
-                    score={"type": "number", "minimum": 0, "maximum": 1},
-                    badge={"enum": ["good", "maybe", "bad"]},
-                    content={
-                        "type": ["number", "null"],
-                        "description": "The score from the content alone",
-                    },
-                    editor={
-                        "type": ["number", "null"],
-                        "description": "What facts about the editor added (may be negative)",
-                    },
-                    reasons={
-                        "type": "array",
-                        "items": _obj(
-                            ["code", "message", "params"],
-                            code=STR,
-                            message={**STR, "description": "In English"},
-                            params={
-                                "type": "object",
-                                "additionalProperties": {"type": ["integer", "string"]},
-                            },
-                            group={"enum": ["content", "editor"]},
-                            marks={"type": "array", "items": STR},
-                        ),
-                    },
-                ),
-                {"type": "null"},
-            ],
-            "description": "The edit's vandalism score, badge and reasons; null when the text "
-            "is hidden or the edit was saved before scoring",
-        },
-    ),
-    "Revision": {
-        "allOf": [
-            _ref("RevisionBare"),
-            _obj([], source={**STR, "description": "Absent when the text is hidden"}),
-        ]
-    },
-    "CompareSide": _obj(
-        ["id", "slot_role", "sections"],
-        id=INT,
-        slot_role={"const": "main"},
-        sections={"type": "array", "maxItems": 0, "description": "Always empty for now"},
-    ),
-    "DiffLine": _obj(
-        ["type", "lineNumber", "text", "highlightRanges", "offset"],
-        type={
-            "enum": [0, 1, 2, 3],
-            "description": "0 context, 1 added, 2 deleted, 3 changed in place (moves are 2 + 1)",
-        },
-        lineNumber={"type": ["integer", "null"], "description": "In the new text; null if deleted"},
-        text={**STR, "description": "For type 3, both versions merged inline"},
-        highlightRanges={
-            "type": "array",
-            "items": _obj(
-                ["start", "length", "type"],
-                start={**INT, "description": "UTF-8 byte offset in text"},
-                length={**INT, "description": "UTF-8 bytes"},
-                type={"enum": [0, 1], "description": "0 inserted, 1 deleted"},
-            ),
-        },
-        offset=_obj(
-            ["from", "to"],
-            **{"from": {"type": ["integer", "null"]}, "to": {"type": ["integer", "null"]}},
-        ),
-    ),
-    "Compare": _obj(
-        ["from", "to", "diff", "coarse"],
-        diff={"type": "array", "items": _ref("DiffLine")},
-        coarse={**BOOL, "description": "The time limit ran out: line-level only, no highlights"},
-        **{"from": _ref("CompareSide"), "to": _ref("CompareSide")},
-    ),
-    "CreatePage": _obj(
-        ["title", "source"],
-        title=STR,
-        source={**STR, "description": "Markdown; must not be empty"},
-        comment={**STR, "description": "Edit summary (at most 500 characters)"},
-        content_model={"const": "markdown"},
-        token={**STR, "description": "CSRF token, instead of the X-CSRF-Token header"},
-    ),
-    "EditPage": _obj(
-        ["source"],
-        source=STR,
-        comment=STR,
-        latest={
-            **_obj(["id"], id={**INT, "minimum": 1}),
-            "description": "The revision the edit is based on. Required for an existing page: "
-            "without it, or when it is not the latest revision, the answer is 409.",
-        },
-        content_model={"const": "markdown"},
-        token={**STR, "description": "CSRF token, instead of the X-CSRF-Token header"},
-    ),
-    "Session": _obj(["csrf_token"], csrf_token={"type": ["string", "null"]}),
-}
-
-TITLE = {
-    "name": "title",
-    "in": "path",
-    "required": True,
-    "schema": STR,
-    "description": "Page title, spaces or underscores; send '/' inside a title as %2F. "
-    "Non-canonical forms are answered directly (no redirect).",
-}
-CSRF = {
-    "name": "X-CSRF-Token",
-    "in": "header",
-    "required": False,
-    "schema": STR,
-    "description": "Required when the request carries a session cookie (see /v1/session); "
-    "without a cookie the edit is anonymous and attributed to the client IP.",
-}
-IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": STR}
-
-
-def _id(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {**INT, "minimum": 1}}
-
-
-def _cursor(name: str, description: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "schema": INT,
-        "description": description,
-    }
-
-
-ETAG = {"ETag": {"schema": STR, "description": "Send back in If-None-Match for a 304"}}
-NOT_MODIFIED = {"description": "Not modified (If-None-Match matched the ETag)"}
-READ_ERRORS = {"400": _error("Invalid title or parameter"), "404": _error("No such page")}
-WRITE_ERRORS = {
-    "400": _error("Invalid title, malformed JSON, a field of the wrong type, or an empty page"),
-    "403": _error("Session cookie without its CSRF token; nothing was saved"),
-    "409": _error("Edit conflict: the page exists, or latest.id is not the latest revision"),
-    "413": _error("Body or text over the size limit"),
-    "415": _error("The body is not application/json"),
-}
-
-
-def _get(summary: str, ok: dict[str, Any], params: list[Any], **errors: Any) -> dict[str, Any]:
-    return {
-        "get": {
-            "summary": summary,
-            "parameters": params,
-            "responses": {"200": ok, **errors, "default": _error("Any other error")},
-        }
-    }
-
+from wiki.web.openapi_parts import (
+    BOOL,
+    CSRF,
+    ETAG,
+    IF_NONE_MATCH,
+    INT,
+    JSON,
+    NOT_MODIFIED,
+    READ_ERRORS,
+    SCHEMAS,
+    STR,
+    TIMESTAMP,
+    TITLE,
+    WRITE_ERRORS,
+    _cursor,
+    _error,
+    _get,
+    _id,
+    _json_body,
+    _obj,
+    _ref,
+)
+from wiki.web.openapi_patrol import PATROL_PATHS, PATROL_SCHEMAS
 
 PATHS: dict[str, Any] = {
     "/v1/page": {
@@ -554,243 +334,74 @@ PATHS.update(
 
 # --- patrol (wiki.web.patrol_api) -------------------------------------------------------------
 
-_NULLABLE_USER = {"oneOf": [_ref("User"), {"type": "null"}], "description": "null when hidden"}
-_HIDDEN = _obj(["text", "comment", "user"], text=BOOL, comment=BOOL, user=BOOL)
-SCHEMAS.update(
-    {
-        "Change": _obj(
-            ["id", "type", "timestamp", "title", "key", "namespace", "user", "patrolled"],
-            id={**INT, "description": "Recent-changes id (keyset cursor)"},
-            type={"enum": ["edit", "new", "log"]},
-            timestamp=TIMESTAMP,
-            title=STR,
-            key=STR,
-            namespace=INT,
-            page_id={"type": ["integer", "null"]},
-            revision={"type": ["integer", "null"]},
-            parent={"type": ["integer", "null"]},
-            user=_NULLABLE_USER,
-            user_kind={"enum": ["anon", "new", "confirmed"], "description": "At the time"},
-            bot=BOOL,
-            minor=BOOL,
-            new=BOOL,
-            old_size=INT,
-            new_size=INT,
-            delta=INT,
-            comment={"type": ["string", "null"]},
-            patrolled=BOOL,
-            tags={"type": "array", "items": STR},
-            current={**BOOL, "description": "The page's latest revision (rollback applies)"},
-            hidden=_HIDDEN,
-            log=_obj(["id", "type", "action"], id=INT, type=STR, action=STR),
-            seen={**BOOL, "description": "Watchlist only: false when changed since the visit"},
-        ),
-        "Changes": _obj(
-            ["changes", "older"],
-            changes={"type": "array", "items": _ref("Change")},
-            older={"type": ["string", "null"], "format": "uri"},
-        ),
-        "Contributions": _obj(
-            ["user", "contributions", "older", "newer"],
-            user=STR,
-            contributions={
-                "type": "array",
-                "items": _obj(
-                    ["id", "page", "timestamp", "size", "delta", "current"],
-                    id=INT,
-                    page=_ref("PageKey"),
-                    timestamp=TIMESTAMP,
-                    minor=BOOL,
-                    new=BOOL,
-                    size=INT,
-                    delta=INT,
-                    comment={"type": ["string", "null"]},
-                    current=BOOL,
-                    hidden=_HIDDEN,
-                ),
-            },
-            older={"type": ["string", "null"], "format": "uri"},
-            newer={"type": ["string", "null"], "format": "uri"},
-        ),
-        "WatchState": _obj(
-            ["key", "title", "watched", "expires"],
-            key=STR,
-            title=STR,
-            watched=BOOL,
-            expires={"type": ["string", "null"], "format": "date-time"},
-        ),
-        "Visibility": _obj(["id", "hidden"], id=INT, hidden=_HIDDEN),
-    }
-)
-_FILTERS = [
-    {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
-    for name, schema, text in (
-        ("namespace", INT, "One namespace number"),
-        ("usertype", {"enum": ["anon", "new", "registered"]}, "Repeatable"),
-        ("hidebots", {"enum": ["0", "1"]}, "Default 1"),
-        ("unpatrolled", {"enum": ["0", "1"]}, "Unpatrolled edits only"),
-        ("hideminor", {"enum": ["0", "1"]}, "Hide minor edits"),
-        ("newonly", {"enum": ["0", "1"]}, "Page creations only"),
-        ("hidelogs", {"enum": ["0", "1"]}, "Hide logged actions"),
-        ("tag", STR, "Only changes with this tag"),
-        ("period", {"enum": ["1h", "2h", "6h", "12h", "1d", "3d", "7d", "14d", "30d"]}, ""),
-        ("limit", {**INT, "minimum": 1, "maximum": 500, "default": 50}, ""),
-        ("older_than", INT, "Keyset: changes with a smaller id"),
-    )
-]
-_PATROL_ERRORS = {
-    "400": _error("A malformed body or parameter"),
-    "403": _error("Missing CSRF token, a missing right, or a block"),
-    "404": _error("No such page or revision"),
-}
-_NAME = {"name": "name", "in": "path", "required": True, "schema": STR}
-PATHS.update(
-    {
-        "/v1/recentchanges": _get(
-            "Recent changes, newest first, with the filters of Special:RecentChanges",
-            _json_body(_ref("Changes"), "One page of changes"),
-            _FILTERS,
-            **{"400": _error("A filter value makes no sense")},
-        ),
-        "/v1/user/{name}/contributions": _get(
-            "An account's or an IP's edits, newest first (hidden authors left out)",
-            _json_body(_ref("Contributions"), "One page of edits"),
-            [
-                _NAME,
-                _cursor("older_than", "Edits older than this revision id"),
-                _cursor("newer_than", "Edits newer than this revision id"),
-                {"name": "namespace", "in": "query", "required": False, "schema": INT},
-                {"name": "limit", "in": "query", "required": False, "schema": INT},
-            ],
-            **{"400": _error("Not a valid user name")},
-        ),
-        "/v1/watchlist": _get(
-            "Changes to the caller's watched pages, with the same filters",
-            _json_body(_ref("Changes"), "One page of changes, each with 'seen'"),
-            _FILTERS,
-            **{"403": _error("Not logged in")},
-        ),
-        "/v1/watchlist/pages": _get(
-            "The caller's watched pages",
-            _json_body(
-                _obj(["pages"], pages={"type": "array", "items": _ref("WatchState")}), "Pages"
-            ),
-            [],
-            **{"403": _error("Not logged in")},
-        ),
-        "/v1/watchlist/{title}": {
-            "put": {
-                "summary": "Watch a page and its talk page",
-                "parameters": [TITLE, CSRF],
-                "requestBody": {
-                    "required": False,
-                    "content": {
-                        JSON: {
-                            "schema": _obj([], expiry={"enum": ["infinite", "1 week", "1 month"]})
-                        }
-                    },
-                },
-                "responses": {"200": _json_body(_ref("WatchState"), "Watched"), **_PATROL_ERRORS},
-            },
-            "delete": {
-                "summary": "Stop watching a page and its talk page",
-                "parameters": [TITLE, CSRF],
-                "responses": {"200": _json_body(_ref("WatchState"), "Unwatched"), **_PATROL_ERRORS},
-            },
-        },
-        "/v1/revision/{id}/patrol": {
-            "post": {
-                "summary": "Mark a revision's change as patrolled (idempotent; needs 'patrol')",
-                "parameters": [_id("id"), CSRF],
-                "responses": {
-                    "200": _json_body(
-                        _obj(
-                            ["revision", "patrolled", "changed"],
-                            revision=INT,
-                            patrolled=BOOL,
-                            changed=BOOL,
-                        ),
-                        "Patrolled; changed is false when it already was",
-                    ),
-                    **_PATROL_ERRORS,
-                },
-            }
-        },
-        "/v1/revision/{id}/visibility": {
-            **_get(
-                "Which parts of a revision are hidden",
-                _json_body(_ref("Visibility"), "The hidden parts"),
-                [_id("id")],
-                **{"404": _error("No such revision")},
-            ),
-            "put": {
-                "summary": "Hide (true) or show (false) a revision's text, comment or user "
-                "(needs 'deleterevision')",
-                "parameters": [_id("id"), CSRF],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        JSON: {
-                            "schema": _obj(
-                                [], text=BOOL, comment=BOOL, user=BOOL, reason=STR, token=STR
-                            )
-                        }
-                    },
-                },
-                "responses": {
-                    "200": _json_body(_ref("Visibility"), "The new hidden parts"),
-                    **_PATROL_ERRORS,
-                },
-            },
-        },
-        "/v1/page/{title}/rollback": {
-            "post": {
-                "summary": "Revert the latest consecutive edits by 'from' (needs 'rollback')",
-                "parameters": [TITLE, CSRF],
-                "requestBody": {
-                    "required": True,
-                    "content": {JSON: {"schema": _obj(["from"], token=STR, **{"from": STR})}},
-                },
-                "responses": {
-                    "200": _json_body(
-                        _obj(
-                            ["reverted", "revision"],
-                            reverted=INT,
-                            revision=INT,
-                            to_revision=INT,
-                            comment=STR,
-                        ),
-                        "Rolled back",
-                    ),
-                    "409": _error("Someone else edited since, or nothing to roll back"),
-                    **_PATROL_ERRORS,
-                },
-            }
-        },
-        "/v1/page/{title}/undo": {
-            "post": {
-                "summary": "Undo revisions (undoafter, undo] by a three-way merge",
-                "parameters": [TITLE, CSRF],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        JSON: {
-                            "schema": _obj(
-                                ["undo"], undo=INT, undoafter=INT, comment=STR, token=STR
-                            )
-                        }
-                    },
-                },
-                "responses": {
-                    "200": _json_body(_ref("Page"), "Saved"),
-                    "409": _error("Later edits conflict with the undo; nothing was saved"),
-                    **_PATROL_ERRORS,
-                },
-            }
-        },
-    }
-)
+SCHEMAS.update(PATROL_SCHEMAS)
+PATHS.update(PATROL_PATHS)
 
+_HTML_DOC = {"description": "HTML document", "content": {"text/html": {"schema": STR}}}
+_PAGE_NO_SOURCE = {
+    "type": "object",
+    "required": ["id", "key", "title", "latest", "content_model", "license"],
+    "properties": {
+        "id": INT,
+        "key": STR,
+        "title": STR,
+        "latest": _obj(["id", "timestamp"], id=INT, timestamp=TIMESTAMP),
+        "content_model": STR,
+        "license": _obj(["url", "title"], url=STR, title=STR),
+        "html_url": {**STR, "format": "uri"},
+        "html": STR,
+    },
+}
+PATHS.update(  # wiki.web.api_variants
+    {
+        "/v1/page/{title}/bare": _get(
+            "A page's metadata and the URL of its HTML, without the source",
+            {**_json_body(_PAGE_NO_SOURCE, "The page"), "headers": ETAG},
+            [TITLE, IF_NONE_MATCH],
+            **READ_ERRORS,
+            **{"304": NOT_MODIFIED},
+        ),
+        "/v1/page/{title}/with_html": _get(
+            "A page's metadata with its rendered HTML",
+            {**_json_body(_PAGE_NO_SOURCE, "The page"), "headers": ETAG},
+            [TITLE, IF_NONE_MATCH],
+            **READ_ERRORS,
+            **{"304": NOT_MODIFIED},
+        ),
+        "/v1/page/{title}/links/language": _get(
+            "Links to the same page in other languages (none: one language per wiki)",
+            _json_body({"type": "array", "maxItems": 0}, "Always empty"),
+            [TITLE],
+            **READ_ERRORS,
+        ),
+        "/v1/page/{title}/history/counts/{type}": _get(
+            "How many revisions of a page are of a kind",
+            _json_body(_obj(["count", "limit"], count=INT, limit=BOOL), "The count"),
+            [
+                TITLE,
+                {
+                    "name": "type",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"enum": ["edits", "anonymous", "minor", "editors", "bot"]},
+                },
+            ],
+            **READ_ERRORS,
+        ),
+        "/v1/revision/{id}/html": _get(
+            "A revision rendered as an HTML document",
+            _HTML_DOC,
+            [_id("id")],
+            **{"403": _error("The revision's text is hidden"), "404": _error("No such revision")},
+        ),
+        "/v1/revision/{id}/with_html": _get(
+            "A revision's metadata with its rendered HTML",
+            _json_body({"allOf": [_ref("RevisionBare"), _obj(["html"], html=STR)]}, "The revision"),
+            [_id("id")],
+            **{"403": _error("The revision's text is hidden"), "404": _error("No such revision")},
+        ),
+    }
+)
 
 DESCRIPTION = """\
 A REST API shaped like MediaWiki's (https://www.mediawiki.org/wiki/API:REST_API/Reference).
@@ -804,14 +415,49 @@ need no token. Writes that carry the wiki's session cookie must send its CSRF to
 """
 
 
+SECURITY_SCHEMES: dict[str, Any] = {
+    "bearerToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A personal API token made on Special:ApiTokens, limited to its grants. "
+        "An unknown or revoked token answers 401.",
+    },
+    "sessionCookie": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "gotong_session",
+        "description": "The wiki's login session (also from action=login with a bot password "
+        "on /w/api.php); writes then need X-CSRF-Token. A cookie that fails its signature "
+        "answers 401.",
+    },
+}
+
+
+def _operation_id(method: str, path: str) -> str:
+    """A stable operationId from the route (``GET /v1/page/{title}/html``: getPageTitleHtml)."""
+    words = [w.strip("{}") for w in path.split("/") if w and w != "v1"]
+    return method.lower() + "".join(w[:1].upper() + w[1:].replace("_", "") for w in words)
+
+
+def _with_operation_ids(paths: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(paths)
+    for path, item in out.items():
+        for method, op in item.items():
+            if isinstance(op, dict) and method in ("get", "post", "put", "delete", "patch"):
+                op.setdefault("operationId", _operation_id(method, path))
+    return out
+
+
 @cache
 def _spec() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Gotong REST API", "version": "1.0.0", "description": DESCRIPTION},
         "servers": [{"url": "/w/rest.php"}],
-        "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
+        "paths": _with_operation_ids(PATHS),
+        "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
+        # Every operation works anonymously too (reads, and anonymous edits where allowed).
+        "security": [{}, {"bearerToken": []}, {"sessionCookie": []}],
     }
 
 

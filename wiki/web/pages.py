@@ -337,7 +337,7 @@ async def info_view(request: Request, title: Title) -> Response:
 async def history_view(request: Request, title: Title) -> Response:
     w = wiki_of(request)
     q = request.query_params
-    if q.get("feed") == "atom":
+    if feeds.feed_format(request):
         return await feeds.history_feed(request, title)
     limit = int_param(q.get("limit")) or HISTORY_LIMIT_DEFAULT
     older = int_param(q.get("offset")) or int_param(q.get("older_than"))

@@ -327,7 +327,9 @@ async def undo(request: Request) -> Response:
     after = body.get("undoafter")
     if not isinstance(undo_id, int) or isinstance(undo_id, bool) or not 0 < undo_id <= MAX_ID:
         raise BadInput(N_("The field {field} is missing or not valid."), field="undo")
-    if after is not None and (not isinstance(after, int) or isinstance(after, bool)):
+    if after is not None and (
+        not isinstance(after, int) or isinstance(after, bool) or not 0 < after <= MAX_ID
+    ):
         raise BadInput(N_("The field {field} is missing or not valid."), field="undoafter")
     comment = body.get("comment")
     if comment is not None and not isinstance(comment, str):
@@ -346,6 +348,10 @@ def routes() -> list[BaseRoute]:
         Route("/v1/watchlist/{title:path}", watch_page, methods=["PUT", "DELETE"]),
         Route("/v1/revision/{id:int}/patrol", patrol_revision, methods=["POST"]),
         Route("/v1/revision/{id:int}/visibility", revision_visibility, methods=["GET", "PUT"]),
-        Route("/v1/page/{title:path}/rollback", rollback, methods=["POST"]),
-        Route("/v1/page/{title:path}/undo", undo, methods=["POST"]),
+        Route(
+            "/v1/page/{title:path}/rollback",
+            api.literal_suffix(rollback, "/rollback"),
+            methods=["POST"],
+        ),
+        Route("/v1/page/{title:path}/undo", api.literal_suffix(undo, "/undo"), methods=["POST"]),
     ]

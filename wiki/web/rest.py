@@ -20,7 +20,6 @@ from wiki.web.security import CSRF_HEADER
 from wiki.web.templating import Ctx
 
 CONTENT_MODEL = "markdown"
-LICENSE = {"url": "", "title": ""}
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates cannot be stored
 
 
@@ -30,6 +29,11 @@ class Forbidden(WikiError):
 
 class MethodNotAllowed(WikiError):
     status = 405
+    allow = "GET, HEAD"  # sent as the Allow header (every 405 names what is allowed)
+
+
+class PreconditionFailed(WikiError):
+    status = 412
 
 
 class UnsupportedMediaType(WikiError):
@@ -49,7 +53,7 @@ def page_json(page: Page, rev: Revision) -> dict[str, Any]:
         "title": title.full,
         "latest": {"id": rev.id, "timestamp": ts(rev.timestamp)},
         "content_model": CONTENT_MODEL,
-        "license": dict(LICENSE),
+        "license": {"url": "", "title": ""},  # filled from settings by api.license_of()
         "source": rev.text,
     }
 

@@ -51,6 +51,7 @@ from wiki.talk import comments, notifications, signatures, threads
 from wiki.talk import posting as talk
 from wiki.text import titles
 from wiki.text.titles import Title
+from wiki.web import api as rest_api
 from wiki.web import forms, rest
 from wiki.web.base import Wiki, actor_of, request_actor, wiki_of
 from wiki.web.special import special
@@ -568,7 +569,11 @@ def api_routes() -> list[BaseRoute]:
     would take these paths."""
     return [
         Route("/v1/page/{title:path}/topics/{id}/replies", api_replies, methods=["POST"]),
-        Route("/v1/page/{title:path}/topics", api_topics, methods=["GET", "POST"]),
+        Route(
+            "/v1/page/{title:path}/topics",
+            rest_api.literal_suffix(api_topics, "/topics"),
+            methods=["GET", "POST"],
+        ),
         Route("/v1/notifications", api_notifications, methods=["GET"]),
         Route("/v1/notifications/read", api_mark_read, methods=["POST"]),
     ]

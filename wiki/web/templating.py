@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from wiki import i18n
-from wiki.accounts import protection, rights
+from wiki.accounts import grants, protection, rights
 from wiki.errors import N_, PermissionDenied
 from wiki.pages.rendering import page_url
 from wiki.pages.revisions import Author
@@ -43,6 +43,10 @@ class Ctx:
     user_name: str | None = None
     groups: frozenset[str] = frozenset({"*"})
     account: Any = None  # wiki.accounts.users.Account when logged in
+    #: A bot password or API token limits the account's rights to these grants (None: no limit).
+    grants: frozenset[str] | None = None
+    #: The request sent credentials (a bearer token, a session cookie) that are not valid.
+    bad_credentials: bool = False
     #: The bell's unread count (logged-in page views only; see wiki.web.talk.inbox_state).
     unread_notifications: int | None = None
     #: An anonymous visitor's IP talk page changed: the revision, for "you have new messages".
@@ -70,8 +74,9 @@ class Ctx:
         return Performer(name=self.actor, user_id=self.user_id)
 
     def can(self, right: str) -> bool:
-        """Whether this visitor's groups grant ``right`` (see wiki.accounts.rights)."""
-        return rights.has(self.groups, right)
+        """Whether this visitor's groups grant ``right`` (see wiki.accounts.rights), within
+        the grants of the credential they used (wiki.accounts.grants)."""
+        return rights.has(self.groups, right) and grants.allows(self.grants, right)
 
     def require(self, right: str) -> None:
         """Raise PermissionDenied unless this visitor has ``right``."""
