@@ -58,6 +58,9 @@ LABELS: dict[str, str] = {
     "BlockList": N_("Blocked users"),
     "Log": N_("Logs"),
     "RecentChangesLinked": N_("Related changes"),
+    "ApiTokens": N_("API tokens"),
+    "BotPasswords": N_("Bot passwords"),
+    "Export": N_("Export pages"),
 }
 GROUPS: dict[str, str] = {
     "pages": N_("Lists of pages"),
