@@ -49,11 +49,10 @@ from sqlalchemy import insert, update  # noqa: E402
 
 from bench.corpus import Article, Corpus  # noqa: E402
 from tests.server import WikiServer  # noqa: E402
-from wiki import migrations  # noqa: E402
+from wiki import migrations, search  # noqa: E402
 from wiki.db import Database  # noqa: E402
 from wiki.models import Page, Revision, utcnow  # noqa: E402
 from wiki.pages import revisions  # noqa: E402
-from wiki.search import engine as search  # noqa: E402
 from wiki.text import markup, titles  # noqa: E402
 
 LANGUAGE = "id"

@@ -18,11 +18,14 @@ import pytest
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from wiki import search
 from wiki.db import Base, Database
 from wiki.models import Page, Revision, utcnow
 from wiki.pages import revisions
-from wiki.search import engine as search
-from wiki.search.engine import Clause, SearchIndex, parse_query
+from wiki.search import SearchIndex
+from wiki.search import query as search_query
+from wiki.search.schema import STEMMERS
+from wiki.search.syntax import MAX_CLAUSES, Clause, highlight, parse_query
 from wiki.settings import Settings
 from wiki.text import titles
 
@@ -106,6 +109,14 @@ def test_only_the_search_package_imports_whoosh() -> None:
     assert offenders == []
 
 
+def test_no_search_module_is_over_600_lines() -> None:
+    sizes = {
+        p.name: len(p.read_text(encoding="utf-8").splitlines())
+        for p in (ROOT / "wiki" / "search").glob("*.py")
+    }
+    assert {name: n for name, n in sizes.items() if n > 600} == {}
+
+
 # --- query syntax (pure) -------------------------------------------------------------------
 
 
@@ -129,7 +140,7 @@ def test_parse_query_syntax() -> None:
 )
 def test_parse_query_never_fails(text: str) -> None:
     parsed = parse_query(text)
-    assert len(parsed.groups) + len(parsed.excluded) <= search.MAX_CLAUSES
+    assert len(parsed.groups) + len(parsed.excluded) <= MAX_CLAUSES
 
 
 def test_namespace_prefix_in_query() -> None:
@@ -141,7 +152,7 @@ def test_namespace_prefix_in_query() -> None:
 
 def test_highlight_marks_exact_and_stemmed_forms() -> None:
     text = "Awal. " + "isi " * 100 + "Kebijakannya diubah; kebijakan lama berkebijakan."
-    parts = search.highlight(text, {"kebijakan"}, {"bijak"}, search.STEMMERS["id"])
+    parts = highlight(text, {"kebijakan"}, {"bijak"}, STEMMERS["id"])
     marked = [t for t, m in parts if m]
     assert marked == ["Kebijakannya", "kebijakan", "berkebijakan"]
     assert parts[0] == ("… ", False)  # the window moved to the matches
@@ -283,7 +294,7 @@ def test_query_time_is_bounded(
     for i in range(70):  # enough matches to reach the collector's first time check
         save(db, f"Page {i}", "common words")
     index.sync(db)
-    monkeypatch.setattr(search, "TIME_LIMIT", -1.0)  # every search is already late
+    monkeypatch.setattr(search_query, "TIME_LIMIT", -1.0)  # every search is already late
     results = index.search("common")
     assert [n.msgid for n in results.notices] == [
         "The search took too long; the results may be incomplete."
@@ -422,11 +433,12 @@ def test_out_of_order_commits_are_waited_for(db: Database, index: SearchIndex) -
 CRASHING_WRITER = """
 import os, signal, sys
 from pathlib import Path
-from wiki.search import engine as search
+from wiki import search
+from wiki.search import documents
 from wiki.db import Database
 
 count = 0
-original = search._page_document
+original = documents.page_document
 
 def dying(row, redirects):
     global count
@@ -435,7 +447,7 @@ def dying(row, redirects):
         os.kill(os.getpid(), signal.SIGKILL)
     return original(row, redirects)
 
-search._page_document = dying
+documents.page_document = dying
 db = Database(sys.argv[1])
 search.SearchIndex(Path(sys.argv[2]), "en").sync(db)
 """
@@ -467,7 +479,7 @@ TWO_WRITERS = """
 import sys
 from pathlib import Path
 from wiki.pages import revisions
-from wiki.search import engine as search
+from wiki import search
 from wiki.text import titles
 from wiki.db import Database
 from wiki.errors import EditConflict

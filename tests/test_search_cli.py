@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.test_search import save
-from wiki import cli
+from wiki import cli, search
 from wiki.db import Database
-from wiki.search import engine as search
 
 
 def test_reindex_and_check_report_the_lag(

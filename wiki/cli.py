@@ -107,7 +107,7 @@ def cmd_check(settings: Settings) -> int:
 
 def _print_search_lag(settings: Settings, db: Database) -> None:
     """The search index's size and how far it is behind the database (its lag)."""
-    from wiki.search.engine import SearchIndex
+    from wiki.search import SearchIndex
 
     index = SearchIndex(settings.data_dir / "search", settings.language)
     try:
@@ -129,7 +129,7 @@ def cmd_reindex(settings: Settings, procs: int) -> int:
     """Rebuild the search index in a new directory and swap it in, with a progress bar."""
     import time
 
-    from wiki.search.engine import SearchIndex
+    from wiki.search import SearchIndex
 
     tty = sys.stderr.isatty()
     shown = [-1]

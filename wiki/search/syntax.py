@@ -1,7 +1,7 @@
 """The search box's language and the snippets of results: pure, no I/O, no whoosh.
 
 ``parse_query`` takes a query apart (MediaWiki's syntax); ``highlight`` picks the part of a
-page's text that shows the matched words best. ``wiki.search.engine`` turns both into whoosh.
+page's text that shows the matched words best. ``wiki.search.query`` turns both into whoosh.
 """
 
 from __future__ import annotations

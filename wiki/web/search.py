@@ -1,7 +1,7 @@
 """Search routes: Special:Search, and the REST API's ``/v1/search/page`` and ``/v1/search/title``
 (listed in ``wiki.web.api.routes`` and described in ``wiki.web.openapi``).
 
-Thin: they read parameters, call ``wiki.search.engine`` off the event loop and shape HTML or JSON.
+Thin: they read parameters, call ``wiki.search`` off the event loop and shape HTML or JSON.
 The
 app holds one ``SearchIndex`` (``app.state.search``); ``lifespan`` runs its background indexer
 while the app serves.
@@ -18,10 +18,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from wiki import search
 from wiki.errors import N_, BadInput, InvalidTitle
 from wiki.pages import revisions
 from wiki.pages.rendering import page_url
-from wiki.search import engine as search
 from wiki.text import titles
 from wiki.text.titles import Title
 from wiki.web.base import finish, int_param, wiki_of
