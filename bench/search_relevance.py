@@ -45,6 +45,8 @@ from wiki.text import markup  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "search-dev"
 NDCG_GOAL = 0.85
+#: The figure committed with the ranking (site language id); the test fails below it.
+COMMITTED_NDCG = 0.966
 ZERO_GOAL = 0.05
 TYPO_RANK_GOAL = 3
 #: Limits high enough that loading 40 pages as one anonymous writer is not throttled.
@@ -216,7 +218,7 @@ def table(gotong: Report, fts: Report) -> str:
         f"  {'kind':<14}{'n':>3}   {'Gotong nDCG@10':>14} {'MRR':>6} {'zero':>6}"
         f"   {'FTS5 nDCG@10':>12} {'MRR':>6} {'zero':>6}"
     ]
-    kinds = sorted(k for k in gotong.by_kind if k != "all") + ["all"]
+    kinds = [*sorted(k for k in gotong.by_kind if k != "all"), "all"]
     for kind in kinds:
         g, f = gotong.by_kind[kind], fts.by_kind[kind]
         lines.append(
@@ -229,10 +231,12 @@ def table(gotong: Report, fts: Report) -> str:
 def run(language: str = "id") -> tuple[Report, Report]:
     """Gotong's report and FTS5's, on the dev collection (for the bench and the test)."""
     docs, queries = load_collection()
-    with tempfile.TemporaryDirectory(prefix="gotong-relevance-") as tmp:
-        with wiki_client(Path(tmp), language) as client:
-            load_into(client, docs)
-            gotong = evaluate(rest_search(client), queries)
+    with (
+        tempfile.TemporaryDirectory(prefix="gotong-relevance-") as tmp,
+        wiki_client(Path(tmp), language) as client,
+    ):
+        load_into(client, docs)
+        gotong = evaluate(rest_search(client), queries)
     fts = evaluate(fts5_search(docs), queries)
     return gotong, fts
 

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from wiki.db import Database
 from wiki.errors import InvalidTitle
 from wiki.models import Page, Revision
-from wiki.search.schema import META_ID, SCHEMA_VERSION, STORED_BODY_CHARS, WORD_RE
+from wiki.search import language
+from wiki.search.schema import META_ID, SCHEMA_VERSION, STORED_BODY_CHARS, WORD_RE, stem_text
 from wiki.text import markup, titles
 from wiki.text.titles import Title
 
@@ -67,15 +68,16 @@ def naive_utc(dt: datetime) -> datetime:
     return dt.astimezone(UTC).replace(tzinfo=None) if dt.tzinfo else dt
 
 
-def base_fields(row: Row, kind: str) -> dict[str, Any]:
+def base_fields(row: Row, kind: str, lang: str) -> dict[str, Any]:
     full = row.full
     return {
         "page_id": str(row.id),
         "kind": kind,
+        "lang": lang,
         "namespace": str(row.namespace),
         "title": row.title,
         "_stored_title": full,
-        "title_stem": row.title,
+        "title_stem": stem_text(row.title, lang),
         "modified": naive_utc(row.timestamp),
         "size": row.length,
         "sig": row.sig,
@@ -83,14 +85,15 @@ def base_fields(row: Row, kind: str) -> dict[str, Any]:
     }
 
 
-def redirect_document(row: Row, target: str) -> dict[str, Any]:
-    doc = base_fields(row, "redirect")
+def redirect_document(row: Row, target: str, site_language: str) -> dict[str, Any]:
+    doc = base_fields(row, "redirect", site_language)
     doc.update(redirect_to=target, words=0)
     return doc
 
 
-def page_document(row: Row, redirects: Iterable[str]) -> dict[str, Any]:
-    doc = base_fields(row, "page")
+def page_document(row: Row, redirects: Iterable[str], site_language: str) -> dict[str, Any]:
+    """A page's document; its stemmed fields are stemmed in the page's detected language
+    (``site_language`` when its text does not say)."""
     try:
         rendered = markup.render(row.text, link_title=link_title)
         body = markup.plain_text(row.text)
@@ -99,13 +102,17 @@ def page_document(row: Row, redirects: Iterable[str]) -> dict[str, Any]:
     except Exception:  # one bad page must not stop a pass: index its title and raw text
         log.exception("search: could not render page %s; indexing its raw text", row.id)
         body, headings, categories = row.text, "", ""
+    lang = language.detect(body, site_language)
+    doc = base_fields(row, "page", lang)
     redirect_text = "\n".join(sorted(redirects))
     doc.update(
         headings=headings,
-        headings_stem=headings,
+        headings_stem=stem_text(headings, lang),
         body=body,
         _stored_body=body[:STORED_BODY_CHARS],
-        text_stem="\n".join((row.title, headings, body, redirect_text, categories)),
+        text_stem=stem_text(
+            "\n".join((row.title, headings, body, redirect_text, categories)), lang
+        ),
         redirects=redirect_text,
         categories=categories,
         words=len(WORD_RE.findall(body)),

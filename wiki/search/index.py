@@ -28,10 +28,17 @@ class SearchIndex(Store):
         sort: str = "relevance",
         offset: int = 0,
         limit: int = PAGE_SIZE,
+        correct: bool = True,
     ) -> Results:
         """Ranked results for a search box query; never raises for odd input."""
         return query.search(
-            self, text, namespaces=namespaces, sort=sort, offset=offset, limit=limit
+            self,
+            text,
+            namespaces=namespaces,
+            sort=sort,
+            offset=offset,
+            limit=limit,
+            correct=correct,
         )
 
     def titles(self, text: str, limit: int = 10) -> list[TitleMatch]:

@@ -173,14 +173,16 @@ def apply(
             deleted += 1
             continue
         if pid in new_targets:
-            writer.update_document(**documents.redirect_document(row, new_targets[pid]))
+            writer.update_document(
+                **documents.redirect_document(row, new_targets[pid], store.language)
+            )
         else:
             redirects = set()
             for s in searcher.documents(redirect_to=row.full):
                 if int(s["page_id"]) not in page_ids:
                     redirects.add(s["title"])
             redirects.update(redirect_titles[r] for r, t in new_targets.items() if t == row.full)
-            writer.update_document(**documents.page_document(row, redirects))
+            writer.update_document(**documents.page_document(row, redirects, store.language))
         indexed += 1
     return indexed, deleted
 
@@ -274,9 +276,13 @@ def build_dir(
                 if stop is not None and stop.is_set():
                     raise InterruptedError("rebuild stopped")
                 if row.id in redirects:
-                    writer.add_document(**documents.redirect_document(row, redirects[row.id][1]))
+                    writer.add_document(
+                        **documents.redirect_document(row, redirects[row.id][1], store.language)
+                    )
                 else:
-                    writer.add_document(**documents.page_document(row, by_target.get(row.full, ())))
+                    writer.add_document(
+                        **documents.page_document(row, by_target.get(row.full, ()), store.language)
+                    )
                 done += 1
                 if progress is not None and (done - last >= 50 or done == total):
                     progress(done, total)

@@ -55,6 +55,7 @@ class Results:
     limit: int
     suggestion: str | None = None  # "did you mean"
     notices: list[Notice] = field(default_factory=list)
+    corrected: str | None = None  # the spelling searched instead of ``query`` ("showing …")
 
     @property
     def has_more(self) -> bool:

@@ -1,7 +1,8 @@
 """The index schema and the text analysis: how a page becomes words, and a query word a term.
 
 One document per page (and one *meta* document for the watermark). Each text field comes twice:
-as written (exact, with positions for phrases) and stemmed (Indonesian or English).
+as written (exact, with positions for phrases) and stemmed in the page's own language
+(Indonesian or English, detected per page): the indexer stems, so one field holds both.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from typing import Any
 
 from whoosh import columns as wcolumns
 from whoosh import fields as wfields
-from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.lang import stemmer_for_language
 
 from wiki.search import indonesian
+from wiki.search.language import FUNCTION_WORDS
 
 #: Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 META_ID = "meta"  # page_id of the one document that holds the watermark (real ids are digits)
 STORED_BODY_CHARS = 32_768  # body text kept in the index for snippets
 MAX_TOKEN_CHARS = 80  # longer "words" (base64, hashes) are not indexed
@@ -38,29 +40,42 @@ def stem_en(word: str) -> str:
 
 
 STEMMERS: dict[str, Callable[[str], str]] = {"en": stem_en, "id": indonesian.stem}
-# Both lists for both languages: the community writes in both, and neither list holds a word
-# that means something else in the other language.
-_STOPWORDS_BOTH = frozenset(STOP_WORDS) | indonesian.STOPWORDS
-STOPWORDS: dict[str, frozenset[str]] = {"en": _STOPWORDS_BOTH, "id": _STOPWORDS_BOTH}
 
 
-def exact_analyzer(lang: str) -> Any:
-    """Words as written: split on non-word characters, lower-cased, stopwords out."""
+def exact_analyzer() -> Any:
+    """Words as written: split on non-word characters, lower-cased. Function words stay, for
+    phrases and exact titles ("How to …")."""
     return (
         RegexTokenizer(WORD_RE.pattern)
         | LowercaseFilter()
-        | StopFilter(stoplist=STOPWORDS[lang], minsize=1, maxsize=MAX_TOKEN_CHARS)
+        | StopFilter(stoplist=(), minsize=1, maxsize=MAX_TOKEN_CHARS)
     )
 
 
-def stem_analyzer(lang: str) -> Any:
-    """The exact analysis, then each word reduced to its stem (cached by the stem function)."""
-    return exact_analyzer(lang) | StemFilter(stemfn=STEMMERS[lang], cachesize=None)
+def stemmed_analyzer() -> Any:
+    """For text the indexer has already stemmed in the page's language: split on spaces."""
+    return RegexTokenizer(r"\S+")
 
 
-def make_schema(lang: str) -> Any:
+def stem_words(text: str, lang: str) -> list[str]:
+    """The stems of ``text``'s words in ``lang``, without function words (they never have to
+    match, so their long posting lists are not kept in the stemmed fields)."""
+    stem = STEMMERS[lang]
+    return [
+        stem(w)
+        for w in WORD_RE.findall(text.lower())
+        if w not in FUNCTION_WORDS and len(w) <= MAX_TOKEN_CHARS
+    ]
+
+
+def stem_text(text: str, lang: str) -> str:
+    """``stem_words`` as one string, for a stemmed field."""
+    return " ".join(stem_words(text, lang))
+
+
+def make_schema() -> Any:
     """The index schema: one document per page (and one for the watermark)."""
-    exact, stemmed = exact_analyzer(lang), stem_analyzer(lang)
+    exact, stemmed = exact_analyzer(), stemmed_analyzer()
     return wfields.Schema(
         # The page's database id as text: the unique key update_document replaces by.
         page_id=wfields.ID(stored=True, unique=True, sortable=True),
@@ -72,7 +87,10 @@ def make_schema(lang: str) -> Any:
         # Title words as written (without the namespace), with positions for phrases; the
         # stored value is the full title as shown ("Help:Editing").
         title=wfields.TEXT(analyzer=exact, stored=True),
-        # Title words stemmed (Indonesian or English, per WIKI_LANGUAGE).
+        # The page's language ("id" or "en": detected from its text, else the site's); the
+        # stemmed fields below are stemmed in it.
+        lang=wfields.ID(stored=True),
+        # Title words stemmed.
         title_stem=wfields.TEXT(analyzer=stemmed, phrase=False),
         # Heading texts as written, and stemmed.
         headings=wfields.TEXT(analyzer=exact),

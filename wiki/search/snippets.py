@@ -4,29 +4,36 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from wiki.search.language import LANGUAGES, of_query
+from wiki.search.planning import stems_of
 from wiki.search.results import Hit
-from wiki.search.schema import analyze
-from wiki.search.store import Store
-from wiki.search.syntax import ParsedQuery, highlight
+from wiki.search.schema import STEMMERS, analyze, exact_analyzer
+from wiki.search.syntax import ParsedQuery, highlight, join_blocks
 from wiki.search.view import View
 
+_EXACT = exact_analyzer()
 
-def highlight_terms(store: Store, parsed: ParsedQuery) -> tuple[set[str], set[str]]:
+
+def highlight_terms(parsed: ParsedQuery) -> tuple[set[str], set[str]]:
+    """The words to mark as written, and the stems (in the query's languages) to mark."""
+    languages = of_query(parsed.words)
     exact: set[str] = set()
     stems: set[str] = set()
     for group in parsed.groups:
         for c in group:
-            words = analyze(store.exact, c.text)
+            words = analyze(_EXACT, c.text)
             exact.update(words)
             if not c.phrase:
-                stems.update(store.stem(w) for w in words)
+                for w in words:
+                    stems.update(stems_of(w, languages))
     return exact, stems
 
 
-def make_hit(store: Store, view: View, docnum: int, exact: set[str], stems: set[str]) -> Hit:
+def make_hit(view: View, docnum: int, exact: set[str], stems: set[str]) -> Hit:
     stored = view.searcher.stored_fields(docnum)
-    stem = store.stem
-    body = stored.get("body") or ""
+    lang = stored.get("lang") or ""
+    stem = STEMMERS[lang if lang in LANGUAGES else "id"]
+    body = join_blocks(stored.get("body") or "")
     title = stored.get("title") or ""
     redirect_from = None
     if not any(m for _, m in highlight(title, exact, stems, stem)):

@@ -20,7 +20,7 @@ from wiki.db import Database
 from wiki.models import Page
 from wiki.search.documents import read_meta, reconcile_diff
 from wiki.search.results import Status
-from wiki.search.schema import STEMMERS, exact_analyzer, make_schema, stem_analyzer
+from wiki.search.schema import exact_analyzer, make_schema
 from wiki.search.view import View
 
 CHECK_INTERVAL = 0.05  # seconds between a reader's checks for a newer index
@@ -32,10 +32,8 @@ class Store:
     def __init__(self, root: Path, language: str) -> None:
         self.root = root
         self.language = language
-        self.schema = make_schema(language)
-        self.exact = exact_analyzer(language)
-        self.stemmed = stem_analyzer(language)
-        self.stem = STEMMERS[language]
+        self.schema = make_schema()
+        self.exact = exact_analyzer()
         self.lock = threading.RLock()  # whoosh readers are not safe across threads
         self._view: View | None = None
         self._checked = 0.0

@@ -113,6 +113,7 @@ class View:
         self.searcher = Searcher(reader, weighting=BM25F(), fromindex=self.ix)
         self._filters: dict[tuple[int, ...] | None, set[int]] = {}
         self._hidden: set[int] | None = None
+        self._languages: dict[tuple[str, ...], set[int]] = {}
 
     def refresh(self) -> None:
         """Move to the latest commit, if there is a newer one."""
@@ -165,6 +166,15 @@ class View:
                 s.docs_for_query(wq.Term("kind", "meta"))
             )
         return self._hidden
+
+    def in_languages(self, languages: tuple[str, ...]) -> set[int]:
+        """Pages detected as written in one of ``languages``."""
+        cached = self._languages.get(languages)
+        if cached is None:
+            q = wq.Or([wq.Term("lang", lang) for lang in languages])
+            cached = set(self.searcher.docs_for_query(q))
+            self._languages[languages] = cached
+        return cached
 
     def in_namespaces(self, namespaces: tuple[int, ...] | None) -> set[int] | None:
         """Documents in these namespaces (None: no restriction)."""

@@ -82,6 +82,7 @@ class _Form:
     sort: str
     offset: int
     limit: int
+    correct: bool  # search for a spelling correction when the query finds little
 
 
 def _form(request: Request, sub: str) -> _Form:
@@ -97,7 +98,8 @@ def _form(request: Request, sub: str) -> _Form:
         sort = "relevance"
     limit = min(int_param(q.get("limit")) or search.PAGE_SIZE, search.MAX_LIMIT)
     offset = int_param(q.get("offset")) or 0
-    return _Form(text=text, profile=profile, sort=sort, offset=offset, limit=limit)
+    correct = q.get("nocorrect", "") in ("", "0")
+    return _Form(text=text, profile=profile, sort=sort, offset=offset, limit=limit, correct=correct)
 
 
 async def _go_target(request: Request, text: str) -> Title | None:
@@ -133,8 +135,11 @@ def _search_url(form: _Form, **changes: str | int) -> str:
         "sort": form.sort,
         "limit": form.limit,
         "offset": form.offset,
+        "nocorrect": 0 if form.correct else 1,
     }
     params.update(changes)
+    if not params["nocorrect"]:
+        del params["nocorrect"]
     if params["offset"] == 0:
         del params["offset"]
     if params["limit"] == search.PAGE_SIZE:
@@ -164,6 +169,7 @@ async def search_page(request: Request, sub: str) -> Response:
             sort=SORTS[form.sort],
             offset=form.offset,
             limit=form.limit,
+            correct=form.correct,
         )
     create = _create_title(text) if text and len(text) <= titles.MAX_TITLE_BYTES else None
     if create is not None:
