@@ -1,10 +1,12 @@
-"""Command line: ``wiki serve | init | check | create-user | rebuild-links | reindex``."""
+"""Command line: ``wiki serve | init | check | create-user | rebuild-links | reindex |
+indexer``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -222,9 +224,45 @@ def cmd_rebuild_links(settings: Settings) -> int:
     return 0
 
 
+def cmd_indexer(settings: Settings) -> int:
+    """The host's search indexer: sleeps until a save rings it (``wiki serve`` runs it)."""
+    import logging
+
+    from wiki.search import SearchIndex, run_host_indexer
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    db = Database(settings.database_url)
+    index = SearchIndex(settings.data_dir / "search", settings.language)
+    try:
+        return run_host_indexer(index, db, interval=settings.search_interval or 0.5)
+    finally:
+        index.close()
+        db.dispose()
+
+
 def cmd_serve(settings: Settings, host: str, port: int, workers: int) -> int:
+    import os
+
     import uvicorn
 
+    from wiki.serving import IndexerProcess
+
+    # One indexer for the host, not a thread in each worker: the workers only ring it (unless
+    # the environment asks for threads explicitly).
+    per_host = os.environ.get("WIKI_SEARCH_INDEXER", "host") != "thread"
+    os.environ["WIKI_SEARCH_INDEXER"] = "host" if per_host else "thread"
+    indexer = IndexerProcess() if per_host and settings.search_interval > 0 else None
+    if indexer is not None:
+        indexer.start()
+    try:
+        _run_uvicorn(uvicorn, host, port, workers)
+    finally:
+        if indexer is not None:
+            indexer.stop()
+    return 0
+
+
+def _run_uvicorn(uvicorn: Any, host: str, port: int, workers: int) -> None:
     uvicorn.run(
         "wiki.app:create_app",
         factory=True,
@@ -238,7 +276,6 @@ def cmd_serve(settings: Settings, host: str, port: int, workers: int) -> int:
         proxy_headers=False,
         log_level="info",
     )
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -254,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("name")
     create.add_argument("--role", choices=["patroller", "admin", "bot"], default=None)
     sub.add_parser("rebuild-links", help="rebuild the link tables from the latest page texts")
+    sub.add_parser("indexer", help="run the host's search indexer (wiki serve starts it)")
     reindex = sub.add_parser("reindex", help="rebuild the search index and swap it in")
     reindex.add_argument(
         "--procs",
@@ -273,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_create_user(settings, args.name, args.role)
         if args.command == "rebuild-links":
             return cmd_rebuild_links(settings)
+        if args.command == "indexer":
+            return cmd_indexer(settings)
         if args.command == "reindex":
             return cmd_reindex(settings, max(1, args.procs))
         return cmd_serve(settings, args.host, args.port, args.workers)

@@ -5,8 +5,8 @@ The public surface, for ``wiki.web.search``, ``wiki.cli`` and ``wiki.app``: ``Se
 result types, and ``snippet_html``. The modules: ``schema`` (fields and analysis), ``documents``
 (pages as indexed, the watermark), ``store`` (files, lock, open view), ``view`` (one commit's
 searcher), ``query`` (planning and ranking), ``spelling``, ``snippets``, ``titles``,
-``indexer`` (sync, rebuild, optimise), ``worker`` (the thread), ``syntax`` and ``indonesian``
-(pure).
+``indexer`` (sync, rebuild, optimise), ``signals`` (waking it), ``worker`` (its loop),
+``language``, ``syntax`` and ``indonesian`` (pure).
 """
 
 from wiki.search.index import SearchIndex
@@ -22,7 +22,7 @@ from wiki.search.results import (
 )
 from wiki.search.store import CHECK_INTERVAL
 from wiki.search.syntax import snippet_html
-from wiki.search.worker import Indexer
+from wiki.search.worker import Indexer, run_host_indexer, watch
 
 __all__ = [
     "CHECK_INTERVAL",
@@ -36,5 +36,7 @@ __all__ = [
     "Status",
     "SyncReport",
     "TitleMatch",
+    "run_host_indexer",
     "snippet_html",
+    "watch",
 ]

@@ -27,7 +27,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from whoosh import index as windex
-from whoosh.writing import MERGE_SMALL, NO_MERGE
 
 from wiki.db import Database
 from wiki.models import Page, Revision
@@ -51,7 +50,8 @@ log = logging.getLogger("wiki.search.indexer")
 GAP_TTL = 120.0  # seconds a missing revision id is waited for
 GAP_SPAN = 2_000  # only ids this close to the top can be in flight
 REV_WINDOW = 5_000  # revision ids handled per commit when catching up
-MERGE_ABOVE = 8  # segments: more than this, and a commit merges the small ones
+MERGE_FACTOR = 8  # segments of one size tier that are merged into one (tiered merge policy)
+TIER_BASE = 10  # a tier holds segments of 10^k to 10^(k+1) documents
 OPTIMIZE_DELETED = 0.25  # deleted share above which an idle index is optimized
 LOCK_WAIT = 120.0  # seconds `rebuild` waits for the writer lock before the swap
 
@@ -131,15 +131,14 @@ def catch_up(store: Store, db: Database, ix: Any, meta: Meta, *, reconcile: bool
                 meta.watermark = max(meta.watermark, hi)
                 meta.language = store.language
                 writer.update_document(**meta.document())
-                segments = ix._segments()
-                writer.commit(mergetype=MERGE_SMALL if len(segments) > MERGE_ABOVE else NO_MERGE)
+                writer.commit(mergetype=merge_tiers)
             except BaseException:
                 writer.cancel()
                 raise
         indexed += n_indexed
         deleted += n_deleted
         first = False
-    return SyncReport(indexed, deleted, meta.watermark, reconcile)
+    return SyncReport(indexed, deleted, meta.watermark, reconcile, gaps=len(meta.gaps))
 
 
 def apply(
@@ -229,7 +228,9 @@ def swap_in(store: Store, db: Database, name: str, count: int) -> SyncReport:
     if old is not None and old != name:
         shutil.rmtree(store.root / old, ignore_errors=True)
     remove_leftovers(store, keep={name})
-    return SyncReport(count + report.indexed, report.deleted, report.watermark, True, True)
+    return SyncReport(
+        count + report.indexed, report.deleted, report.watermark, True, True, report.gaps
+    )
 
 
 def remove_leftovers(store: Store, keep: set[str]) -> None:
@@ -320,6 +321,37 @@ def optimize(store: Store) -> bool:
     return True
 
 
+def _tier(count: int) -> int:
+    tier = 0
+    while count >= TIER_BASE:
+        count //= TIER_BASE
+        tier += 1
+    return tier
+
+
+def merge_tiers(writer: Any, segments: list[Any]) -> list[Any]:
+    """A merge policy for a stream of small commits (whoosh ``mergetype``): segments are
+    grouped by size tier (live documents, powers of ``TIER_BASE``); the smallest tier that has
+    ``MERGE_FACTOR`` segments is merged into one. A commit of one page so merges only small
+    segments, a document is rewritten about once per tier (log of the index size), and the big
+    segments of a rebuild are never rewritten by a save. Returns the segments kept as they are.
+    """
+    from whoosh.reading import SegmentReader
+
+    tiers: dict[int, list[Any]] = {}
+    for seg in segments:
+        tiers.setdefault(_tier(seg.doc_count()), []).append(seg)
+    for tier in sorted(tiers):
+        group = tiers[tier]
+        if len(group) >= MERGE_FACTOR:
+            for seg in group:
+                reader = SegmentReader(writer.storage, writer.schema, seg)
+                writer.add_reader(reader)
+                reader.close()
+            return [s for s in segments if all(s is not g for g in group)]
+    return segments
+
+
 def needs_optimize(store: Store) -> bool:
     """Whether segments have piled up or many documents are deleted."""
     with store.lock:
@@ -327,7 +359,7 @@ def needs_optimize(store: Store) -> bool:
         if view is None:
             return False
         segments = view.ix._segments()
-        if len(segments) > MERGE_ABOVE * 2:
+        if len(segments) > MERGE_FACTOR * 4:
             return True
         total = sum(s.doc_count_all() for s in segments)
         dead = sum(s.deleted_count() for s in segments)

@@ -85,6 +85,7 @@ class SyncReport:
     watermark: int
     reconciled: bool
     rebuilt: bool = False
+    gaps: int = 0  # revision ids below the watermark still waited for
 
 
 @dataclass(frozen=True)

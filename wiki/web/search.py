@@ -60,15 +60,15 @@ def install(app: Starlette) -> None:
 
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    """Keep the index following the database while the app serves."""
+    """Keep the index following the database while the app serves: with an indexer thread
+    (``WIKI_SEARCH_INDEXER=thread``), or by ringing the host's indexer after each commit."""
     w = app.state.wiki
     index: search.SearchIndex = app.state.search
-    indexer = search.Indexer(index, w.db, interval=w.settings.search_interval, epoch=w.epoch.path)
-    indexer.start()
+    stop = search.watch(index, w.db, w.settings.search_indexer, w.settings.search_interval)
     try:
         yield
     finally:
-        await run_in_threadpool(indexer.stop)
+        await run_in_threadpool(stop)
         index.close()
 
 
