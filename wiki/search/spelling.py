@@ -36,7 +36,7 @@ def suggest(
         analyzed = analyze(store.exact, word)
         if len(analyzed) == 1:
             tokens.append((word, analyzed[0]))
-    known: dict[str, set[int]] = {}
+    known: list[list[str]] = []  # stems of the words the index has
     unknown: list[tuple[str, str]] = []
     for word, token in tokens:
         if token in FUNCTION_WORDS:
@@ -45,13 +45,14 @@ def suggest(
         if any(reader.doc_frequency(f, token) for f in ("title", "body")) or any(
             reader.doc_frequency("text_stem", s) for s in stems
         ):
-            q = wq.Or([wq.Term("text_stem", s) for s in stems])
-            known[token] = set(searcher.docs_for_query(q))
+            known.append(stems)
         elif 3 <= len(token) <= 30:
             unknown.append((word, token))
     if not unknown:
         return None
-    context: set[int] = set().union(*known.values()) if known else set()
+    context: set[int] = set()  # pages with one of the other words
+    for stems in known:
+        context.update(searcher.docs_for_query(wq.Or([wq.Term("text_stem", s) for s in stems])))
     own = languages if len(languages) == 1 else (store.language,)
     suggested = text
     for word, token in unknown:
