@@ -179,9 +179,11 @@ def _indexer_pids(server: WikiServer) -> list[int]:
     return pids
 
 
+@pytest.mark.slow
 def test_wiki_serve_runs_one_supervised_indexer_for_the_host(tmp_path: Path) -> None:
+    env = {"WIKI_SEARCH_INTERVAL": "30"}
     with (
-        WikiServer(workers=2, data_dir=tmp_path, env={"WIKI_SEARCH_INTERVAL": "30"}) as server,
+        WikiServer(workers=2, data_dir=tmp_path, env=env, start_timeout=120) as server,
         httpx.Client(base_url=server.url, timeout=30) as client,
     ):
         until(lambda: len(_indexer_pids(server)) == 1)
