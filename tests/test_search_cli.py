@@ -42,6 +42,7 @@ def test_reindex_and_check_report_the_lag(
     out = capsys.readouterr().out
     assert f"search index: {pages} pages" in out
     assert "index lag:    1 revisions" in out
+    assert "indexer:      not running on this host" in out
 
     index = search.SearchIndex(data_dir / "search", "id")
     try:

@@ -70,11 +70,13 @@ def test_a_socket_bell_wakes_the_doorbell_and_never_fails(tmp_path: Path) -> Non
         bell.ring()
         assert door.wait(5.0)
         assert not door.wait(0.0)  # both rings were taken at once
+        assert signals.listening(path)
         with pytest.raises(OSError):
             signals.SocketDoorbell(path)  # one indexer per socket
     finally:
         door.close()
         bell.close()
+    assert not signals.listening(path)
     path.touch()  # a stale file (a crashed indexer's socket) is taken over
     signals.SocketDoorbell(path).close()
 

@@ -125,6 +125,10 @@ def _print_search_lag(settings: Settings, db: Database) -> None:
     print(f"search index: {status.documents} pages, {status.segments} segments, {size:.1f} MiB")
     lag = max(0, top - status.watermark)
     print(f"index lag:    {lag} revisions (database at {top}, index at {status.watermark})")
+    from wiki.search.signals import listening, socket_path
+
+    state = "listening" if listening(socket_path(index.root)) else "not running on this host"
+    print(f"indexer:      {state} (`wiki serve` runs it)")
 
 
 def cmd_reindex(settings: Settings, procs: int) -> int:

@@ -75,6 +75,18 @@ def socket_path(search_root: Path) -> Path:
     return search_root / SOCKET_NAME
 
 
+def listening(path: Path) -> bool:
+    """Whether an indexer listens on the socket at ``path`` (for ``wiki check``)."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        probe.connect(str(path))
+        return True
+    except OSError:
+        return False
+    finally:
+        probe.close()
+
+
 class SocketBell:
     """Rings the host's indexer through its datagram socket; never blocks, never raises."""
 
