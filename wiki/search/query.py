@@ -118,7 +118,7 @@ def rank(
     if n < 2 or total >= ENOUGH or sort != "relevance":
         return ranked
     any_docs, any_total, late, any_scores = collect(
-        view, plan.any_word(), plan, allow, hidden, sort, max(want, RELAX_WINDOW)
+        view, plan.any_word(), plan, allow, hidden, sort, max(want, RELAX_WINDOW), skip=True
     )
     ranked.timed_out = ranked.timed_out or late
     seen = set(docs)
@@ -254,9 +254,12 @@ def collect(
     hidden: set[int],
     sort: str,
     want: int,
+    *,
+    skip: bool = False,
 ) -> tuple[list[int], int, bool, dict[int, float]]:
     """The best ``want`` documents matching ``required``, in rank order; the number that
-    match; whether time ran out; and the scores.
+    match; whether time ran out; and the scores. With ``skip`` (an OR of common words), blocks
+    that cannot reach the top are skipped by their quality, and the number is a lower bound.
 
     Step (2) of the ranking misses no title match; a page outside the window could only gain
     from its body using the exact form.
@@ -268,7 +271,7 @@ def collect(
     else:
         # No block-quality skipping: it skips little here, and without it the collector
         # counts every match, so the total needs no second pass.
-        child = TopCollector(window, usequality=False)
+        child = TopCollector(window, usequality=skip)
     collector = BoundedCollector(child, TIME_LIMIT, allow, hidden)
     timed_out = False
     try:
