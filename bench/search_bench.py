@@ -14,10 +14,11 @@ real Indonesian and English word lists with Zipf-like frequencies, half in each 
 3. **queries**: 200 one- and two-word queries, p50/p99/max, through the service function
    (``SearchIndex.search``: ranked top 20 with snippets) and over HTTP
    (``/w/rest.php/v1/search/page``, a real server with 2 workers), beside FTS5's ``bm25()``
-   top 20 with ``snippet()`` on the same corpus and queries;
+   top 20 with ``snippet()`` on the same corpus and queries; and over HTTP again with a REST
+   save every second running beside the queries;
 4. **autocomplete**: 200 prefixes of 2–6 characters, through ``SearchIndex.titles`` and over
    HTTP (``/w/rest.php/v1/search/title``);
-5. **saves**: REST API saves while the server's indexer threads run (latency p50/p99), and how
+5. **saves**: REST API saves while the host's indexer process runs (latency p50/p99), and how
    long each save took to become searchable; and the same saves through the service function
    in this process with and without an ``Indexer`` thread running beside them.
 
@@ -35,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -49,11 +51,11 @@ from sqlalchemy import insert, update  # noqa: E402
 
 from bench.corpus import Article, Corpus  # noqa: E402
 from tests.server import WikiServer  # noqa: E402
-from wiki import migrations  # noqa: E402
+from wiki import migrations, search  # noqa: E402
 from wiki.db import Database  # noqa: E402
 from wiki.models import Page, Revision, utcnow  # noqa: E402
 from wiki.pages import revisions  # noqa: E402
-from wiki.search import engine as search  # noqa: E402
+from wiki.search import signals  # noqa: E402
 from wiki.text import markup, titles  # noqa: E402
 
 LANGUAGE = "id"
@@ -221,10 +223,42 @@ def http_saves(server: WikiServer, count: int) -> tuple[Timing, Timing]:
     )
 
 
+class SaveEverySecond:
+    """A thread that saves one page over the REST API every second while the block runs."""
+
+    def __init__(self, server: WikiServer) -> None:
+        self.server = server
+        self.saves = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with httpx.Client(base_url=self.server.url, timeout=30) as client:
+            latest = None
+            while not self._stop.wait(1.0):
+                body: dict[str, object] = {"source": f"Saved beside the queries, {self.saves}."}
+                if latest is not None:
+                    body["latest"] = {"id": latest}
+                r = client.put("/w/rest.php/v1/page/Bench_busy", json=body)
+                r.raise_for_status()
+                latest = r.json()["latest"]["id"]
+                self.saves += 1
+
+    def __enter__(self) -> SaveEverySecond:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(30)
+
+
 def service_saves(data_dir: Path, url: str, count: int, with_indexer: bool) -> Timing:
     db = Database(url)
     index = search.SearchIndex(data_dir / "search", LANGUAGE)
-    indexer = search.Indexer(index, db, interval=0.5, epoch=data_dir / "cache" / "epoch")
+    bell = signals.LocalBell()
+    signals.notify_on_commit(db, [bell])  # as an app process does: the save rings the indexer
+    indexer = search.Indexer(index, db, interval=0.5, doorbell=bell)
     if with_indexer:
         indexer.start()
     state = "on" if with_indexer else "off"
@@ -244,7 +278,6 @@ def service_saves(data_dir: Path, url: str, count: int, with_indexer: bool) -> T
                     base_id=page.latest_id if page else None,
                     max_bytes=1_000_000,
                 )
-            (data_dir / "cache" / "epoch").touch()
             samples.append(time.perf_counter() - started)
     finally:
         indexer.stop()
@@ -252,6 +285,19 @@ def service_saves(data_dir: Path, url: str, count: int, with_indexer: bool) -> T
         db.dispose()
     label = "with an Indexer thread" if with_indexer else "without an indexer"
     return Timing(f"service save {label}", samples)
+
+
+def hard_queries(queries: list[str]) -> tuple[list[str], list[str]]:
+    """Queries that take the slow paths: four words of which one is in no page (relaxed to
+    most words), and a word of six letters or more with one letter dropped (corrected)."""
+    words = [w for q in queries for w in q.split()]
+    relaxed = [
+        f"{words[i]} {words[(i + 7) % len(words)]} {words[(i + 13) % len(words)]} qzxv{i}"
+        for i in range(len(queries) // 4)
+    ]
+    long_words = [w for w in words if len(w) >= 6] or words
+    misspelt = [(w[: len(w) // 2] + w[len(w) // 2 + 1 :]) for w in long_words[: len(queries) // 4]]
+    return relaxed, misspelt
 
 
 def goal(ok: bool) -> str:
@@ -317,6 +363,11 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     print(one.row())
     print(two.row())
     print(fts_timing.row())
+    relaxed, misspelt = hard_queries(queries)
+    service_relaxed = timed("service, relaxed (4 words, one in no page)", index.search, relaxed)
+    service_misspelt = timed("service, misspelt (a letter dropped)", index.search, misspelt)
+    print(service_relaxed.row())
+    print(service_misspelt.row())
 
     print("\n## Autocomplete (10 titles)")
     titles_timing = timed("service SearchIndex.titles", lambda p: index.titles(p, 10), prefixes)
@@ -345,10 +396,18 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
                 http_search(q + " warmup")
                 http_titles(q[:3])
             http_timing = timed("HTTP GET /v1/search/page", http_search, queries)
+            http_hard = timed("HTTP, relaxed and misspelt", http_search, relaxed + misspelt)
             http_titles_timing = timed("HTTP GET /v1/search/title", http_titles, prefixes)
-        print("\n## Over HTTP (real server, 2 workers, keep-alive)")
+            with SaveEverySecond(server) as saver:
+                busy_timing = timed(
+                    "HTTP GET /v1/search/page, a save every second", http_search, queries
+                )
+        print("\n## Over HTTP (real server, 2 workers, keep-alive, the host's indexer)")
         print(http_timing.row())
         print(http_titles_timing.row())
+        print(http_hard.row())
+        print(busy_timing.row() + f"   ({saver.saves} saves beside it)")
+        print(f"  load average {os.getloadavg()[0]:.2f}")
         print("\n## Saves")
         save_timing, visible_timing = http_saves(server, args.saves)
         print(save_timing.row())
@@ -366,6 +425,17 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
         f"  queries p99 {service.pct(99):.1f} ms < {QUERY_P99_GOAL:.0f} ms: "
         f"{goal(service.pct(99) < QUERY_P99_GOAL)}; over HTTP {http_timing.pct(99):.1f} ms: "
         f"{goal(http_timing.pct(99) < QUERY_P99_GOAL)}"
+    )
+    print(
+        f"  relaxed and misspelt over HTTP: p50 {http_hard.pct(50):.1f} ms "
+        f"({goal(http_hard.pct(50) < QUERY_P50_GOAL)}), p99 {http_hard.pct(99):.1f} ms "
+        f"({goal(http_hard.pct(99) < QUERY_P99_GOAL)})"
+    )
+    print(
+        f"  with a save every second over HTTP: p50 {busy_timing.pct(50):.1f} ms "
+        f"({goal(busy_timing.pct(50) < QUERY_P50_GOAL)}), p99 {busy_timing.pct(99):.1f} ms "
+        f"({goal(busy_timing.pct(99) < QUERY_P99_GOAL)}); load average "
+        f"{os.getloadavg()[0]:.2f}"
     )
     print(
         f"  autocomplete p50 {titles_timing.pct(50):.1f} ms < {TITLES_P50_GOAL:.0f} ms: "

@@ -18,11 +18,14 @@ import pytest
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from wiki import search
 from wiki.db import Base, Database
 from wiki.models import Page, Revision, utcnow
 from wiki.pages import revisions
-from wiki.search import engine as search
-from wiki.search.engine import Clause, SearchIndex, parse_query
+from wiki.search import SearchIndex
+from wiki.search import query as search_query
+from wiki.search.schema import STEMMERS
+from wiki.search.syntax import MAX_CLAUSES, Clause, highlight, join_blocks, parse_query
 from wiki.settings import Settings
 from wiki.text import titles
 
@@ -106,6 +109,14 @@ def test_only_the_search_package_imports_whoosh() -> None:
     assert offenders == []
 
 
+def test_no_search_module_is_over_600_lines() -> None:
+    sizes = {
+        p.name: len(p.read_text(encoding="utf-8").splitlines())
+        for p in (ROOT / "wiki" / "search").glob("*.py")
+    }
+    assert {name: n for name, n in sizes.items() if n > 600} == {}
+
+
 # --- query syntax (pure) -------------------------------------------------------------------
 
 
@@ -129,7 +140,7 @@ def test_parse_query_syntax() -> None:
 )
 def test_parse_query_never_fails(text: str) -> None:
     parsed = parse_query(text)
-    assert len(parsed.groups) + len(parsed.excluded) <= search.MAX_CLAUSES
+    assert len(parsed.groups) + len(parsed.excluded) <= MAX_CLAUSES
 
 
 def test_namespace_prefix_in_query() -> None:
@@ -141,7 +152,7 @@ def test_namespace_prefix_in_query() -> None:
 
 def test_highlight_marks_exact_and_stemmed_forms() -> None:
     text = "Awal. " + "isi " * 100 + "Kebijakannya diubah; kebijakan lama berkebijakan."
-    parts = search.highlight(text, {"kebijakan"}, {"bijak"}, search.STEMMERS["id"])
+    parts = highlight(text, {"kebijakan"}, {"bijak"}, STEMMERS["id"])
     marked = [t for t, m in parts if m]
     assert marked == ["Kebijakannya", "kebijakan", "berkebijakan"]
     assert parts[0] == ("… ", False)  # the window moved to the matches
@@ -261,10 +272,108 @@ def test_sort_by_last_edit_and_pagination(db: Database, index: SearchIndex) -> N
     assert [h.title for h in newest.hits] == ["Page 24", "Page 23", "Page 22"]
 
 
-def test_did_you_mean_uses_the_index_vocabulary(corpus: SearchIndex) -> None:
+def test_a_misspelt_query_is_searched_in_the_index_spelling(corpus: SearchIndex) -> None:
     results = corpus.search("urchnis")
-    assert results.hits == [] and results.suggestion == "urchins"
+    assert results.corrected == "urchins" and results.suggestion is None
+    assert [h.title for h in results.hits] == ["Sea otter"]
+    assert any(m and t == "urchins" for t, m in results.hits[0].snippet)
+    # As typed, on request ("Search instead for"): nothing, and the suggestion.
+    as_typed = corpus.search("urchnis", correct=False)
+    assert as_typed.hits == [] and as_typed.suggestion == "urchins"
     assert corpus.search("sea otter").suggestion is None
+    assert corpus.search("sea otter").corrected is None
+
+
+def test_suggestions_are_words_of_the_language_or_frequent(
+    db: Database, index_id: SearchIndex
+) -> None:
+    save(db, "Adding pages", "Adding a page to this wiki is easy: adding is open to everyone.")
+    save(db, "Kucing", "Kucing dan hewan peliharaan lain di rumah warga.")
+    index_id.sync(db)
+    # One English page uses "adding": no suggestion for an Indonesian "ANJING".
+    results = index_id.search("ANJING")
+    assert results.suggestion is None and results.corrected is None
+    # A near word found with the query's other words is suggested.
+    assert index_id.search("kucimg peliharaan").corrected == "kucing peliharaan"
+
+
+def test_question_and_function_words_do_not_block_a_match(
+    db: Database, index_id: SearchIndex
+) -> None:
+    save(db, "Akta kelahiran", "Membuat akta kelahiran anak di Dukcapil memakan waktu seminggu.")
+    save(db, "Paspor", "Paspor dibuat di kantor imigrasi.")
+    index_id.sync(db)
+    results = index_id.search("berapa lama proses membuat akta kelahiran anak")
+    assert [h.title for h in results.hits][:1] == ["Akta kelahiran"]
+    assert found(index_id, "bagaimana cara membuat paspor")[:1] == ["Paspor"]
+    assert found(index_id, "how do I get a paspor") == ["Paspor"]
+
+
+def test_function_words_still_count_in_phrases_and_titles(db: Database, index: SearchIndex) -> None:
+    save(db, "To be or not to be", "A famous line from a play.")
+    save(db, "Plays", "Hamlet asks whether to be or not to be.")
+    save(db, "Other", "Be kind; to each their own, or not.")
+    index.sync(db)
+    assert found(index, '"to be or not to be"') == ["To be or not to be", "Plays"]
+    assert found(index, "to be or not to be")[0] == "To be or not to be"
+
+
+def test_a_query_relaxes_to_most_words_then_any_and_says_so(
+    db: Database, index_id: SearchIndex
+) -> None:
+    for i in range(3):
+        save(db, f"Pupuk {i}", f"Pupuk subsidi nomor {i} disalurkan ke petani lewat kios.")
+    save(db, "Kios", "Kios resmi buka setiap hari untuk petani.")
+    save(db, "Sungai", "Sungai mengalir ke laut.")
+    index_id.sync(db)
+    # No page has all four words: the three with three of them follow, not the one with two.
+    results = index_id.search("pupuk petani kios gambut")
+    assert sorted(h.title for h in results.hits) == ["Pupuk 0", "Pupuk 1", "Pupuk 2"]
+    assert [n.msgid for n in results.notices] == [
+        "Few pages contain all of these words, so pages that contain most of them are shown too."
+    ]
+    # Too few with most of the words: any word, ranked by how many they have.
+    results = index_id.search("resmi sungai gambut")
+    assert [h.title for h in results.hits] == ["Kios", "Sungai"] or [
+        h.title for h in results.hits
+    ] == ["Sungai", "Kios"]
+    assert [n.msgid for n in results.notices] == [
+        "Few pages contain all of these words, so pages that contain some of them are shown too."
+    ]
+    # Pages with all the words come first; the relaxed ones follow when they are few.
+    results = index_id.search("kios resmi petani")
+    assert results.hits[0].title == "Kios"
+    assert len(results.hits) == 4
+    # Enough pages with all the words: no relaxation, no notice.
+    results = index_id.search("pupuk petani")
+    assert len(results.hits) == 3 and results.notices == []
+
+
+def test_each_page_is_stemmed_in_its_own_language(
+    db: Database, index: SearchIndex, index_id: SearchIndex
+) -> None:
+    save(db, "Scams", "Online scams are reported to the cyber police. Reporting is free.")
+    save(db, "Kebijakan", "Kebijakannya diumumkan pemerintah dan berlaku bagi semua warga desa.")
+    for ix in (index, index_id):  # an English site and an Indonesian one
+        ix.sync(db)
+        assert found(ix, "scam") == ["Scams"]
+        assert found(ix, "reports") == ["Scams"]
+        assert found(ix, "kebijakan") == ["Kebijakan"]
+        ix.close()
+
+
+def test_snippets_do_not_run_a_heading_into_the_next_paragraph(
+    db: Database, index_id: SearchIndex
+) -> None:
+    save(db, "Pensiun", "Uang pensiun dibayar bulanan.\n\n## Syarat dan dokumen\nBerkas disiapkan.")
+    index_id.sync(db)
+    (hit,) = index_id.search("berkas").hits
+    text = "".join(t for t, _ in hit.snippet)
+    assert "Syarat dan dokumen · Berkas disiapkan." in text
+    assert "bulanan. Syarat" in text
+    assert join_blocks("Judul\nIsi paragraf.\nKalimat.\n\nLagi") == (
+        "Judul · Isi paragraf. Kalimat. Lagi"
+    )
 
 
 def test_bad_queries_get_results_or_a_message(corpus: SearchIndex) -> None:
@@ -283,7 +392,7 @@ def test_query_time_is_bounded(
     for i in range(70):  # enough matches to reach the collector's first time check
         save(db, f"Page {i}", "common words")
     index.sync(db)
-    monkeypatch.setattr(search, "TIME_LIMIT", -1.0)  # every search is already late
+    monkeypatch.setattr(search_query, "TIME_LIMIT", -1.0)  # every search is already late
     results = index.search("common")
     assert [n.msgid for n in results.notices] == [
         "The search took too long; the results may be incomplete."
@@ -422,20 +531,21 @@ def test_out_of_order_commits_are_waited_for(db: Database, index: SearchIndex) -
 CRASHING_WRITER = """
 import os, signal, sys
 from pathlib import Path
-from wiki.search import engine as search
+from wiki import search
+from wiki.search import documents
 from wiki.db import Database
 
 count = 0
-original = search._page_document
+original = documents.page_document
 
-def dying(row, redirects):
+def dying(*args):
     global count
     count += 1
     if count > 5:  # half-way through the pass, with documents added but not committed
         os.kill(os.getpid(), signal.SIGKILL)
-    return original(row, redirects)
+    return original(*args)
 
-search._page_document = dying
+documents.page_document = dying
 db = Database(sys.argv[1])
 search.SearchIndex(Path(sys.argv[2]), "en").sync(db)
 """
@@ -467,7 +577,7 @@ TWO_WRITERS = """
 import sys
 from pathlib import Path
 from wiki.pages import revisions
-from wiki.search import engine as search
+from wiki import search
 from wiki.text import titles
 from wiki.db import Database
 from wiki.errors import EditConflict

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.test_search import save
-from wiki import cli
+from wiki import cli, search
 from wiki.db import Database
-from wiki.search import engine as search
 
 
 def test_reindex_and_check_report_the_lag(
@@ -43,6 +42,7 @@ def test_reindex_and_check_report_the_lag(
     out = capsys.readouterr().out
     assert f"search index: {pages} pages" in out
     assert "index lag:    1 revisions" in out
+    assert "indexer:      not running on this host" in out
 
     index = search.SearchIndex(data_dir / "search", "id")
     try:

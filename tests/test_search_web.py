@@ -152,13 +152,31 @@ def test_pagination_by_offset(client: TestClient) -> None:
     assert not second.find("a", rel="next") and second.find("a", rel="prev")
 
 
-def test_did_you_mean_and_create_link(otters: TestClient) -> None:
+def test_a_misspelt_search_shows_the_corrected_results_and_offers_the_original(
+    otters: TestClient,
+) -> None:
     page = search(otters, search="urchnis")
-    (suggestion,) = page.by_class("search-didyoumean")
-    assert "urchins" in suggestion["text"]
-    assert page.by_class("search-nonefound")
+    (corrected,) = page.by_class("search-corrected")
+    assert "Showing results for urchins." in " ".join(corrected["text"].split())
+    links = [e for e in page.find("a") if e["text"] in ("urchins", "urchnis")]
+    by_text = {e["text"]: parse_qs(urlsplit(e["attrs"]["href"]).query) for e in links}
+    assert by_text["urchins"]["search"] == ["urchins"]
+    assert by_text["urchnis"]["search"] == ["urchnis"] and by_text["urchnis"]["nocorrect"] == ["1"]
+    assert [r["attrs"]["data-page-id"] for r in page.by_class("search-result")] == ["1"]
     (create_link,) = page.find("a", **{"class": "new"})
     assert create_link["attrs"]["href"] == "/wiki/Urchnis?action=edit&redlink=1"
+    # "Search instead for urchnis": as typed, with the suggestion.
+    page = search(otters, search="urchnis", nocorrect="1")
+    assert not page.by_class("search-corrected") and page.by_class("search-nonefound")
+    (suggestion,) = page.by_class("search-didyoumean")
+    assert "urchins" in suggestion["text"]
+
+
+def test_the_correction_is_told_in_indonesian(otters: TestClient) -> None:
+    page = search(otters, search="urchnis", uselang="id")
+    (corrected,) = page.by_class("search-corrected")
+    text = " ".join(corrected["text"].split())
+    assert "Menampilkan hasil untuk urchins." in text and "Cari urchnis saja?" in text
 
 
 BAD_INPUT = [

@@ -1,10 +1,12 @@
-"""Command line: ``wiki serve | init | check | create-user | rebuild-links | reindex``."""
+"""Command line: ``wiki serve | init | check | create-user | rebuild-links | reindex |
+indexer``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -108,7 +110,7 @@ def cmd_check(settings: Settings) -> int:
 
 def _print_search_lag(settings: Settings, db: Database) -> None:
     """The search index's size and how far it is behind the database (its lag)."""
-    from wiki.search.engine import SearchIndex
+    from wiki.search import SearchIndex
 
     index = SearchIndex(settings.data_dir / "search", settings.language)
     try:
@@ -124,13 +126,17 @@ def _print_search_lag(settings: Settings, db: Database) -> None:
     print(f"search index: {status.documents} pages, {status.segments} segments, {size:.1f} MiB")
     lag = max(0, top - status.watermark)
     print(f"index lag:    {lag} revisions (database at {top}, index at {status.watermark})")
+    from wiki.search.signals import listening, socket_path
+
+    state = "listening" if listening(socket_path(index.root)) else "not running on this host"
+    print(f"indexer:      {state} (`wiki serve` runs it)")
 
 
 def cmd_reindex(settings: Settings, procs: int) -> int:
     """Rebuild the search index in a new directory and swap it in, with a progress bar."""
     import time
 
-    from wiki.search.engine import SearchIndex
+    from wiki.search import SearchIndex
 
     tty = sys.stderr.isatty()
     shown = [-1]
@@ -312,9 +318,45 @@ def cmd_import(settings: Settings, path: str, prefix: str, keep_authors: bool, r
     return 0
 
 
+def cmd_indexer(settings: Settings) -> int:
+    """The host's search indexer: sleeps until a save rings it (``wiki serve`` runs it)."""
+    import logging
+
+    from wiki.search import SearchIndex, run_host_indexer
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    db = Database(settings.database_url)
+    index = SearchIndex(settings.data_dir / "search", settings.language)
+    try:
+        return run_host_indexer(index, db, interval=settings.search_interval or 0.5)
+    finally:
+        index.close()
+        db.dispose()
+
+
 def cmd_serve(settings: Settings, host: str, port: int, workers: int) -> int:
+    import os
+
     import uvicorn
 
+    from wiki.serving import IndexerProcess
+
+    # One indexer for the host, not a thread in each worker: the workers only ring it (unless
+    # the environment asks for threads explicitly).
+    per_host = os.environ.get("WIKI_SEARCH_INDEXER", "host") != "thread"
+    os.environ["WIKI_SEARCH_INDEXER"] = "host" if per_host else "thread"
+    indexer = IndexerProcess() if per_host and settings.search_interval > 0 else None
+    if indexer is not None:
+        indexer.start()
+    try:
+        _run_uvicorn(uvicorn, host, port, workers)
+    finally:
+        if indexer is not None:
+            indexer.stop()
+    return 0
+
+
+def _run_uvicorn(uvicorn: Any, host: str, port: int, workers: int) -> None:
     uvicorn.run(
         "wiki.app:create_app",
         factory=True,
@@ -328,7 +370,6 @@ def cmd_serve(settings: Settings, host: str, port: int, workers: int) -> int:
         proxy_headers=False,
         log_level="info",
     )
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -363,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--rc", action="store_true", help="list imported revisions in recent changes")
     dump = sub.add_parser("dump", help="write a public full-history dump with checksums")
     dump.add_argument("directory", help="where to write the dump files")
+
+    sub.add_parser("indexer", help="run the host's search indexer (wiki serve starts it)")
     reindex = sub.add_parser("reindex", help="rebuild the search index and swap it in")
     reindex.add_argument(
         "--procs",
@@ -383,6 +426,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_create_user(settings, args.name, args.role)
         if args.command == "rebuild-links":
             return cmd_rebuild_links(settings)
+        if args.command == "indexer":
+            return cmd_indexer(settings)
         if args.command == "reindex":
             return cmd_reindex(settings, max(1, args.procs))
         if args.command == "export":

@@ -7,7 +7,7 @@ start with ``BEGIN IMMEDIATE`` so two writers queue on the lock instead of faili
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -89,6 +89,11 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def listen(self, name: str, fn: Callable[..., Any]) -> None:
+        """Register a session event (``after_commit``, ``do_orm_execute``, …) on the write
+        sessions of this database only."""
+        event.listen(self._write, name, fn)
 
     def dispose(self) -> None:
         self.engine.dispose()

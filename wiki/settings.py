@@ -74,8 +74,17 @@ class Settings:
     search_interval: float = field(
         default=0.5,
         metadata=_help(
-            "Seconds between the search indexer's checks for new revisions, in each app process "
-            "(sooner after a save in the same data dir). 0 turns the indexer off in that process."
+            "Seconds between the search indexer's fallback checks for new revisions (one "
+            "integer read from the database; a save wakes it at once). 0 turns the indexer off."
+        ),
+    )
+    search_indexer: str = field(
+        default="thread",
+        metadata=_help(
+            "Where the search indexer runs: `thread` (one in each app process: development "
+            "and tests) or `host` (none in the app; `wiki serve` runs one `wiki indexer` "
+            "process per host and sets this for its workers, unless the environment says "
+            "`thread`)."
         ),
     )
 
@@ -187,6 +196,8 @@ class Settings:
             raise ConfigError("WIKI_DIFF_TIMEOUT must be positive")
         if self.search_interval < 0:
             raise ConfigError("WIKI_SEARCH_INTERVAL must be 0 (off) or positive")
+        if self.search_indexer not in ("thread", "host"):
+            raise ConfigError("WIKI_SEARCH_INDEXER must be thread or host")
         settings = self
         if not settings.database_url:
             db_path = (settings.data_dir / "wiki.sqlite3").resolve()

@@ -5,7 +5,7 @@ it work again after a restore), removes the page's rows from the link tables (``
 links to it turn red) and from recent changes, and logs it. Restoring, wholly or a chosen set of
 revisions, puts the revisions back under the title, merging them with the history of a page
 created there since; the newest revision becomes the current one and the link tables follow it.
-The search index follows both by page id (``wiki.search.engine`` reconciles when the cache epoch
+The search index follows both by page id (``wiki.search`` reconciles when the cache epoch
 moves
 without a new revision). The callers check the ``delete``/``undelete`` rights.
 """

@@ -1,7 +1,7 @@
 """The search box's language and the snippets of results: pure, no I/O, no whoosh.
 
 ``parse_query`` takes a query apart (MediaWiki's syntax); ``highlight`` picks the part of a
-page's text that shows the matched words best. ``wiki.search.engine`` turns both into whoosh.
+page's text that shows the matched words best. ``wiki.search.query`` turns both into whoosh.
 """
 
 from __future__ import annotations
@@ -143,6 +143,27 @@ def parse_query(text: str) -> ParsedQuery:
 
 
 # --- snippets --------------------------------------------------------------------------------
+
+
+_BLOCK_END = re.compile(r"[.!?:;…)\]\"'»”]\s*\Z")
+BLOCK_SEPARATOR = " · "
+
+
+def join_blocks(text: str) -> str:
+    """A page's plain text (one block per line) as one line for snippets: a block that ends a
+    sentence is followed by a space, any other (a heading, a list item) by ``·``, so a heading
+    never runs into the paragraph after it ("Syarat · Berkas disiapkan …")."""
+    if "\n" not in text:
+        return text
+    lines = [line.strip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        if out:
+            out.append(" " if _BLOCK_END.search(out[-1]) else BLOCK_SEPARATOR)
+        out.append(line)
+    return "".join(out)
 
 
 def _clean(text: str) -> str:

@@ -1,7 +1,7 @@
 """Search routes: Special:Search, and the REST API's ``/v1/search/page`` and ``/v1/search/title``
 (listed in ``wiki.web.api.routes`` and described in ``wiki.web.openapi``).
 
-Thin: they read parameters, call ``wiki.search.engine`` off the event loop and shape HTML or JSON.
+Thin: they read parameters, call ``wiki.search`` off the event loop and shape HTML or JSON.
 The
 app holds one ``SearchIndex`` (``app.state.search``); ``lifespan`` runs its background indexer
 while the app serves.
@@ -18,10 +18,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from wiki import search
 from wiki.errors import N_, BadInput, InvalidTitle
 from wiki.pages import revisions
 from wiki.pages.rendering import page_url
-from wiki.search import engine as search
 from wiki.text import titles
 from wiki.text.titles import Title
 from wiki.web.base import finish, int_param, wiki_of
@@ -60,17 +60,15 @@ def install(app: Starlette) -> None:
 
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    """Keep the index following the database while the app serves."""
+    """Keep the index following the database while the app serves: with an indexer thread
+    (``WIKI_SEARCH_INDEXER=thread``), or by ringing the host's indexer after each commit."""
     w = app.state.wiki
     index: search.SearchIndex = app.state.search
-    indexer = search.Indexer(
-        index, w.db, interval=w.settings.search_interval, epoch=w.cache.changes_path
-    )
-    indexer.start()
+    stop = search.watch(index, w.db, w.settings.search_indexer, w.settings.search_interval)
     try:
         yield
     finally:
-        await run_in_threadpool(indexer.stop)
+        await run_in_threadpool(stop)
         index.close()
 
 
@@ -84,6 +82,7 @@ class _Form:
     sort: str
     offset: int
     limit: int
+    correct: bool  # search for a spelling correction when the query finds little
 
 
 def _form(request: Request, sub: str) -> _Form:
@@ -99,7 +98,8 @@ def _form(request: Request, sub: str) -> _Form:
         sort = "relevance"
     limit = min(int_param(q.get("limit")) or search.PAGE_SIZE, search.MAX_LIMIT)
     offset = int_param(q.get("offset")) or 0
-    return _Form(text=text, profile=profile, sort=sort, offset=offset, limit=limit)
+    correct = q.get("nocorrect", "") in ("", "0")
+    return _Form(text=text, profile=profile, sort=sort, offset=offset, limit=limit, correct=correct)
 
 
 async def _go_target(request: Request, text: str) -> Title | None:
@@ -135,8 +135,11 @@ def _search_url(form: _Form, **changes: str | int) -> str:
         "sort": form.sort,
         "limit": form.limit,
         "offset": form.offset,
+        "nocorrect": 0 if form.correct else 1,
     }
     params.update(changes)
+    if not params["nocorrect"]:
+        del params["nocorrect"]
     if params["offset"] == 0:
         del params["offset"]
     if params["limit"] == search.PAGE_SIZE:
@@ -166,6 +169,7 @@ async def search_page(request: Request, sub: str) -> Response:
             sort=SORTS[form.sort],
             offset=form.offset,
             limit=form.limit,
+            correct=form.correct,
         )
     create = _create_title(text) if text and len(text) <= titles.MAX_TITLE_BYTES else None
     if create is not None:
