@@ -566,7 +566,7 @@ def test_prose(base: str, theirs: str, yours: str, expected: str | None) -> None
 
 
 def test_unresolved_blocks_are_found_outside_fenced_code() -> None:
-    from wiki.text.merging import new_unresolved_blocks, unresolved_blocks
+    from wiki.text.markers import new_unresolved_blocks, unresolved_blocks
 
     text = "a\n<<<<<<< current\nx\n=======\ny\n>>>>>>> yours\nb\n"
     [block] = unresolved_blocks(text)

@@ -23,7 +23,7 @@ from wiki.errors import N_, BadInput, EditConflict, NotFound, TooLarge
 from wiki.models import SUMMARY_MAX, Page, Revision, User, utcnow
 from wiki.navigation import links
 from wiki.pages import edits, rendering, visibility
-from wiki.text import merging, sections
+from wiki.text import markers, merging, sections
 from wiki.text.titles import Title
 
 
@@ -149,7 +149,7 @@ def check_summary(summary: str) -> str:
 class UnresolvedConflict(BadInput):
     """A text still holds a marked block from the conflict screen (``wiki.text.merging``)."""
 
-    def __init__(self, blocks: list[merging.UnresolvedBlock]) -> None:
+    def __init__(self, blocks: list[markers.UnresolvedBlock]) -> None:
         first = blocks[0]
         super().__init__(
             N_(
@@ -168,7 +168,7 @@ def check_resolved(text: str, previous: str) -> None:
     """Raise UnresolvedConflict when ``text`` holds conflict blocks that ``previous`` lacks.
 
     Every save channel ends in :func:`save`, so none of them can publish the markers."""
-    blocks = merging.new_unresolved_blocks(text, previous)
+    blocks = markers.new_unresolved_blocks(text, previous)
     if blocks:
         raise UnresolvedConflict(blocks)
 

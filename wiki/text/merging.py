@@ -43,7 +43,6 @@ Time limit
 from __future__ import annotations
 
 import enum
-import re
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -51,17 +50,15 @@ from dataclasses import dataclass
 from diff_match_patch import diff_match_patch
 
 from wiki.text.diffing import increasing_chain
+from wiki.text.tokens import tokenize
 
 __all__ = [
     "Chunk",
     "Conflict",
     "MergeResult",
     "Resolution",
-    "UnresolvedBlock",
     "merge3",
-    "new_unresolved_blocks",
     "tokenize",
-    "unresolved_blocks",
 ]
 
 
@@ -192,87 +189,6 @@ class Resolution(enum.Enum):
     YOURS = "yours"
     BOTH = "both"
     MANUAL = "manual"
-
-
-# --- unresolved marker blocks --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnresolvedBlock:
-    """A marked conflict block left in a text: where it starts (1-based line) and its lines."""
-
-    line: int
-    text: str
-
-
-_START = re.compile(r"<{7}(?:[ \t].*)?")
-_MIDDLE = re.compile(r"={7}[ \t]*")
-_END = re.compile(r">{7}(?:[ \t].*)?")
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-
-
-def unresolved_blocks(text: str) -> list[UnresolvedBlock]:
-    """Every complete ``<<<<<<<`` / ``=======`` / ``>>>>>>>`` block in ``text``, as the
-    conflict screen writes them, outside fenced code (where such lines may be quoted)."""
-    lines = text.split("\n")
-    found: list[UnresolvedBlock] = []
-    fence: str | None = None
-    start: int | None = None
-    middle = False
-    for i, line in enumerate(lines):
-        line = line.rstrip("\r")
-        m = _FENCE.match(line)
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = None
-            continue
-        if m and start is None:
-            fence = m.group(1)
-            continue
-        if _START.fullmatch(line):
-            start, middle = i, False
-        elif start is not None and not middle and _MIDDLE.fullmatch(line):
-            middle = True
-        elif start is not None and middle and _END.fullmatch(line):
-            found.append(UnresolvedBlock(line=start + 1, text="\n".join(lines[start : i + 1])))
-            start, middle = None, False
-    return found
-
-
-def new_unresolved_blocks(text: str, previous: str) -> list[UnresolvedBlock]:
-    """The marked conflict blocks of ``text`` that ``previous`` (the page's latest text) does
-    not already hold: what a save must refuse, while a page that quotes such a block keeps
-    working."""
-    before = Counter(b.text for b in unresolved_blocks(previous))
-    new: list[UnresolvedBlock] = []
-    for block in unresolved_blocks(text):
-        if before[block.text] > 0:
-            before[block.text] -= 1
-        else:
-            new.append(block)
-    return new
-
-
-# --- tokens --------------------------------------------------------------------------------
-
-# Combining marks stay inside a word (decomposed accents: "e" + U+0301).
-_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-# Scripts written without spaces: every character is a word of its own.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD_CHAR = rf"(?:[^\W{_CJK}]|[{_MARKS}])"
-_WORD = rf"[{_CJK}]|{_WORD_CHAR}+(?:['’-]{_WORD_CHAR}+)*"
-_TOKEN_RE = re.compile(rf"{_WORD}|[^\S\n]+|.", re.DOTALL)
-
-
-def tokenize(text: str) -> list[str]:
-    """Split ``text`` into merge tokens: words, runs of whitespace other than line breaks,
-    and single other characters (a line break is always a token of its own).
-
-    Words are runs of letters/digits/underscore/combining marks ("kebijakannya", "café");
-    a hyphen or apostrophe between word parts keeps them together ("anak-anak", "don't").
-    ``"".join(tokenize(text)) == text`` always holds.
-    """
-    return _TOKEN_RE.findall(text)
 
 
 # --- unit encoding -------------------------------------------------------------------------
