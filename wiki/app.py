@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -11,8 +10,8 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette_compress import CompressMiddleware
 
 from wiki.accounts.ratelimit import RateLimiter
 from wiki.cache import Epoch
@@ -31,12 +30,11 @@ from wiki.web import (  # noqa: F401 (they register special pages)
 )
 from wiki.web import search as search_web
 from wiki.web import talk as talk_web
+from wiki.web.assets import STATIC_DIR, Assets
 from wiki.web.base import Wiki, make_ctx
 from wiki.web.errors import http_error, server_error, wiki_error
 from wiki.web.security import SecurityHeadersMiddleware, Sessions
 from wiki.web.templating import Templates
-
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 class ContextMiddleware:
@@ -57,13 +55,13 @@ class ContextMiddleware:
         await self.app(scope, receive, send)
 
 
-def routes() -> list[BaseRoute]:
+def routes(assets: Assets) -> list[BaseRoute]:
     return [
         Route("/", pages.root),
         Route("/wiki/{title:path}", pages.page_get, methods=["GET", "HEAD"]),
         Route("/wiki/{title:path}", pages.page_post, methods=["POST"]),
         Mount("/w/rest.php", routes=[*patrol_api.routes(), *talk_web.api_routes(), *api.routes()]),
-        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        Mount("/static", app=assets, name="static"),
     ]
 
 
@@ -72,10 +70,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = (settings or Settings.from_env()).validated().with_secret()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url)
+    assets = Assets(STATIC_DIR)
     wiki = Wiki(
         settings=settings,
         db=db,
-        templates=Templates(settings),
+        templates=Templates(settings, assets),
         sessions=Sessions(settings.secret_key),
         epoch=Epoch(settings.data_dir / "cache" / "epoch"),
         account_epoch=Epoch(settings.data_dir / "cache" / "accounts"),
@@ -87,8 +86,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
     )
     app = Starlette(
-        routes=routes(),
-        middleware=[Middleware(SecurityHeadersMiddleware), Middleware(ContextMiddleware)],
+        routes=routes(assets),
+        middleware=[
+            # Compression (zstd, Brotli or gzip, as the browser accepts) outermost: it sees the
+            # final body; event streams are flushed message by message, never buffered.
+            Middleware(CompressMiddleware),
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(ContextMiddleware),
+        ],
         exception_handlers={
             WikiError: wiki_error,
             HTTPException: http_error,

@@ -21,6 +21,7 @@ from wiki.pages.revisions import Author
 from wiki.patrol.logs import Performer
 from wiki.settings import LANGUAGES, Settings
 from wiki.text import diffing
+from wiki.web.assets import Assets
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -83,8 +84,9 @@ class Ctx:
 class Templates:
     """Renders templates in the request's language."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, assets: Assets) -> None:
         self.settings = settings
+        self.assets = assets
         self.envs: dict[str, Environment] = {}
         for lang in LANGUAGES:
             env = Environment(
@@ -105,6 +107,7 @@ class Templates:
                 page_url=page_url,
                 inline=diffing.inline_segments,
                 allowed=protection.allowed,
+                asset_url=assets.url,
             )
             env.filters["ts"] = _ts_filter(lang)
             env.filters["num"] = lambda n, _lang=lang: i18n.format_number(n, _lang)
