@@ -23,6 +23,7 @@ from wiki.web import (  # noqa: F401 (they register special pages)
     accounts,
     api,
     changes,
+    cite,
     navigation,
     pages,
     patrol,

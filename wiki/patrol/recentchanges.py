@@ -390,6 +390,17 @@ def add_tags(
     session.flush()
 
 
+def tagged(session: Session, revision_ids: Iterable[int], tag: str) -> frozenset[int]:
+    """Which of ``revision_ids`` carry ``tag``."""
+    ids = list(revision_ids)
+    if not ids:
+        return frozenset()
+    found = session.scalars(
+        select(ChangeTag.revision_id).where(ChangeTag.tag == tag, ChangeTag.revision_id.in_(ids))
+    )
+    return frozenset(i for i in found if i is not None)
+
+
 def for_revision(session: Session, rev_id: int) -> RecentChange | None:
     """The row of a revision, if it is still in recent changes."""
     return session.scalar(select(RecentChange).where(RecentChange.revision_id == rev_id))
