@@ -12,12 +12,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from wiki import i18n
-from wiki.accounts import blocks, mail, rights, users
-from wiki.errors import N_, BadInput, InvalidTitle, PermissionDenied, RateLimited
-from wiki.models import User
+from wiki.accounts import mail, rights, users
+from wiki.actions import accounts as account_actions
+from wiki.actions import admin as admin_actions
+from wiki.errors import N_, BadInput, InvalidTitle, PermissionDenied
 from wiki.pages.rendering import page_url
 from wiki.text import titles
-from wiki.web.base import ensure_session, finish, wiki_of
+from wiki.web.base import actor_of, ensure_session, finish, wiki_of
 from wiki.web.security import CSRF_FIELD
 from wiki.web.special import special
 from wiki.web.templating import Ctx
@@ -54,31 +55,13 @@ def _page(request: Request, template: str, status: int = 200, **context: Any) ->
     return finish(request, response)
 
 
-def _check_rate(request: Request, action: str) -> None:
-    ctx: Ctx = request.state.ctx
-    wait = wiki_of(request).rate_limited(ctx, action)
-    if wait is not None:
-        raise RateLimited(
-            N_("You have done this too often. Try again in {seconds} seconds."),
-            retry_after=wait,
-        )
-
-
 async def _login_response(request: Request, user_id: int, returnto: str | None) -> Response:
     """Rotate the session id at login (no fixation) and go back where the user came from."""
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    old = ctx.session_id
-
-    def work(session: Session) -> str:
-        if old:
-            users.end_session(session, old)
-        return users.start_session(session, user_id, days=w.settings.session_days)
-
-    sid = await w.write_quiet(work)
+    sid = await w.act(account_actions.start_session, w.env, user_id, replacing=ctx.session_id)
     response = RedirectResponse(safe_returnto(returnto), status_code=303)
     w.sessions.set_cookie(response, request, sid)
-    w.account_epoch.bump()
     return response
 
 
@@ -91,9 +74,9 @@ async def login(request: Request, sub: str) -> Response:
     returnto = str(form.get("returnto", "")) or returnto
     name = str(form.get("wpName", ""))
     password = str(form.get("wpPassword", ""))
-    _check_rate(request, "login")
     w = wiki_of(request)
-    user_id = await w.write_quiet(lambda s: _authenticate(s, name, password))
+    actor = actor_of(request.state.ctx)
+    user_id = await w.act(account_actions.authenticate, w.env, actor, name, password)
     if user_id is None:
         ctx: Ctx = request.state.ctx
         # The same answer whether the name exists or not.
@@ -104,22 +87,13 @@ async def login(request: Request, sub: str) -> Response:
     return await _login_response(request, user_id, returnto)
 
 
-def _authenticate(session: Session, name: str, password: str) -> int | None:
-    user = users.authenticate(session, name, password)
-    return user.id if user else None
-
-
 @special("CreateAccount", "BuatAkun", group="users")
 async def create_account(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
     returnto = request.query_params.get("returnto")
-    blocked = await w.read(lambda s: blocks.find(s, user_id=None, ip=ctx.client_ip))
-    if blocked is not None and blocked.block_createaccount:
-        raise PermissionDenied(
-            N_("Account creation from your IP address is blocked. Reason: {reason}"),
-            reason=blocked.reason or "—",
-        )
+    actor = actor_of(ctx)
+    await w.read(lambda s: account_actions.may_create_account(s, actor))
     if request.method != "POST":
         return _page(request, "special_createaccount.html", returnto=returnto or "", error=None)
     form = _form(request)
@@ -135,10 +109,14 @@ async def create_account(request: Request, sub: str) -> Response:
             name=name,
             error=ctx.gettext("The passwords you entered do not match."),
         )
-    _check_rate(request, "createaccount")
     try:
-        user_id = await w.write_quiet(
-            lambda s: users.create_user(s, name, password, email=str(form.get("wpEmail", ""))).id
+        user_id = await w.act(
+            account_actions.create_account,
+            w.env,
+            actor_of(ctx),
+            name,
+            password,
+            email=str(form.get("wpEmail", "")),
         )
     except BadInput as exc:
         return _page(
@@ -159,10 +137,7 @@ async def logout(request: Request, sub: str) -> Response:
         return _page(request, "special_logout.html")
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    if ctx.session_id:
-        sid = ctx.session_id
-        await w.write_quiet(lambda s: users.end_session(s, sid))
-    w.account_epoch.bump()
+    await w.act(account_actions.logout, w.env, actor_of(ctx))
     response = RedirectResponse(page_url(MAIN_PAGE), status_code=303)
     w.sessions.set_cookie(response, request, w.sessions.new_id())
     return response
@@ -178,8 +153,7 @@ def _require_login(ctx: Ctx) -> int:
 async def preferences(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    user_id = _require_login(ctx)
-    saved = False
+    _require_login(ctx)
     if request.method == "POST":
         form = _form(request)
         language = str(form.get("language", ""))
@@ -198,16 +172,8 @@ async def preferences(request: Request, sub: str) -> Response:
         if email and ("@" not in email or len(email) > 255 or any(c.isspace() for c in email)):
             raise BadInput(N_("That e-mail address does not look valid."))
 
-        def save(session: Session) -> None:
-            user = session.get(User, user_id)
-            assert user is not None
-            user.language, user.diff_mode = language, diff_mode
-            user.timezone, user.email = timezone, email
-            if watch_edits is not None:
-                user.watch_edits = watch_edits
-
-        await w.write_quiet(save)
-        w.account_epoch.bump()
+        prefs = account_actions.Preferences(language, diff_mode, timezone, email, watch_edits)
+        await w.act(account_actions.save_preferences, w.env, actor_of(ctx), prefs)
         return RedirectResponse(page_url("Special:Preferences", saved=1), status_code=303)
     saved = request.query_params.get("saved") == "1"
     return _page(
@@ -239,14 +205,9 @@ async def user_rights(request: Request, sub: str) -> Response:
         form = _form(request)
         wanted = {g for g in rights.ASSIGNABLE if form.get(f"group-{g}")}
         reason = str(form.get("reason", ""))
-
-        def save(session: Session) -> None:
-            user = users.require_user(session, name)
-            users.set_groups(session, user, wanted, performer=ctx.performer, reason=reason)
-
-        await w.write_quiet(save)
-        w.account_epoch.bump()
-        target = await w.read(lambda s: users.require_user(s, name).name)
+        target = await w.act(
+            admin_actions.set_groups, w.env, actor_of(ctx), name, wanted, reason=reason
+        )
         return RedirectResponse(page_url(f"Special:UserRights/{target}"), status_code=303)
     target, groups = await w.read(load)
     return _page(
@@ -265,11 +226,10 @@ async def password_reset(request: Request, sub: str) -> Response:
         return _page(request, "special_passwordreset.html", sent=False)
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    _check_rate(request, "login")
     wanted = str(_form(request).get("wpName", ""))
-    found = await w.write_quiet(lambda s: _reset_token(s, wanted))
+    found = await w.act(account_actions.start_password_reset, w.env, actor_of(ctx), wanted)
     if found is not None:
-        email, name, token = found
+        email, name, token = found.email, found.name, found.token
         link = f"{request.url.scheme}://{request.url.netloc}" + page_url(
             "Special:ResetPassword", token=token
         )
@@ -292,14 +252,6 @@ async def password_reset(request: Request, sub: str) -> Response:
     return _page(request, "special_passwordreset.html", sent=True)
 
 
-def _reset_token(session: Session, wanted: str) -> tuple[str, str, str] | None:
-    started = users.start_reset(session, wanted)
-    if started is None:
-        return None
-    user, token = started
-    return user.email, user.name, token
-
-
 @special("ResetPassword", listed=False, group="users")
 async def reset_password(request: Request, sub: str) -> Response:
     """Choose a new password with a reset link's token; every other session ends."""
@@ -315,9 +267,8 @@ async def reset_password(request: Request, sub: str) -> Response:
         error = ctx.gettext("The passwords you entered do not match.")
         return _page(request, "special_resetpassword.html", 400, token=token, error=error)
     try:
-        user_id = await w.write_quiet(lambda s: users.finish_reset(s, token, password).id)
+        user_id = await w.act(account_actions.finish_password_reset, w.env, token, password)
     except BadInput as exc:
         error = exc.translated(ctx.gettext)
         return _page(request, "special_resetpassword.html", 400, token=token, error=error)
-    w.account_epoch.bump()
     return await _login_response(request, user_id, None)

@@ -8,12 +8,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from wiki.accounts import blocks, protection
+from wiki.actions import admin as admin_actions
+from wiki.actions import pages as page_actions
 from wiki.errors import N_, PermissionDenied
 from wiki.pages import revisions
 from wiki.pages.rendering import page_url
 from wiki.text import expiry
 from wiki.text.titles import Title
-from wiki.web.base import ensure_session, finish, wiki_of
+from wiki.web.base import actor_of, ensure_session, finish, wiki_of
 from wiki.web.editing import read_form
 from wiki.web.security import CSRF_FIELD
 from wiki.web.special import special
@@ -59,25 +61,16 @@ async def protect_post(request: Request, title: Title) -> Response:
     ctx: Ctx = request.state.ctx
     form = await read_form(request)
     _check_token(request, form)
-    ctx.require("protect")
-    expires_at = expiry.parse(str(form.get("expiry", "infinite")))
-    reason = str(form.get("reason", ""))
-
-    def save(session: Session) -> None:
-        exists = revisions.get_page(session, title) is not None
-        actions = ("edit", "move") if exists else ("create",)
-        levels = {a: str(form.get(f"level-{a}", "")) for a in actions}
-        protection.protect(
-            session,
-            title,
-            levels,
-            expires_at=expires_at,
-            reason=reason,
-            performer=ctx.performer,
-            exists=exists,
-        )
-
-    await w.write(save)  # bumps the epoch: cached views show the new lock
+    levels = {a: str(form.get(f"level-{a}", "")) for a in protection.ACTIONS}
+    await w.act(
+        page_actions.protect,
+        w.env,
+        actor_of(ctx),
+        title,
+        levels,
+        expires_at=expiry.parse(str(form.get("expiry", "infinite"))),
+        reason=str(form.get("reason", "")),
+    )
     return RedirectResponse(page_url(title, action="protect"), status_code=303)
 
 
@@ -102,19 +95,16 @@ async def block(request: Request, sub: str) -> Response:
         return _page(request, "special_block.html", target=sub)
     form: FormData = request.state.form
     target = str(form.get("target", "")).strip()
-    expires_at = expiry.parse(str(form.get("expiry", "infinite")))
-    info = await w.write_quiet(
-        lambda s: blocks.block(
-            s,
-            target,
-            expires_at=expires_at,
-            reason=str(form.get("reason", "")),
-            allow_usertalk=bool(form.get("allow_usertalk")),
-            block_createaccount=bool(form.get("block_createaccount")),
-            performer=ctx.performer,
-        )
+    info = await w.act(
+        admin_actions.block,
+        w.env,
+        actor_of(ctx),
+        target,
+        expires_at=expiry.parse(str(form.get("expiry", "infinite"))),
+        reason=str(form.get("reason", "")),
+        allow_usertalk=bool(form.get("allow_usertalk")),
+        block_createaccount=bool(form.get("block_createaccount")),
     )
-    w.account_epoch.bump()
     return RedirectResponse(page_url("Special:BlockList", target=info.target), status_code=303)
 
 
@@ -128,8 +118,7 @@ async def unblock(request: Request, sub: str) -> Response:
     form: FormData = request.state.form
     target = str(form.get("target", "")).strip()
     reason = str(form.get("reason", ""))
-    await w.write_quiet(lambda s: blocks.unblock(s, target, reason=reason, performer=ctx.performer))
-    w.account_epoch.bump()
+    await w.act(admin_actions.unblock, w.env, actor_of(ctx), target, reason=reason)
     return RedirectResponse(page_url("Special:BlockList"), status_code=303)
 
 

@@ -26,6 +26,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from wiki.accounts import users
+from wiki.actions import patrol as patrol_actions
+from wiki.actions import personal
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound, RateLimited
 from wiki.pages import revisions
 from wiki.pages.rendering import page_url
@@ -34,7 +36,7 @@ from wiki.patrol.recentchanges import Filters
 from wiki.text import titles
 from wiki.text.titles import NS_SPECIAL, Title
 from wiki.web import feeds
-from wiki.web.base import finish, int_param, wiki_of
+from wiki.web.base import actor_of, finish, int_param, wiki_of
 from wiki.web.patrol import can_see_hidden, require_login
 from wiki.web.security import CSRF_FIELD
 from wiki.web.special import special
@@ -269,11 +271,11 @@ async def watchlist_page(request: Request, sub: str) -> Response:
     if request.method == "POST":
         form: FormData = request.state.form
         action = str(form.get("action", ""))
+        actor = actor_of(ctx)
         if action == "markseen":
-            await w.write_quiet(lambda s: watchlist.mark_all_seen(s, uid))
-            w.account_epoch.bump()  # cached watch states are stale
+            await w.act(personal.mark_all_seen, w.env, actor)
         elif action == "resettoken":
-            await w.write_quiet(lambda s: watchlist.feed_token(s, uid, reset=True))
+            await w.act(personal.feed_token, w.env, actor, reset=True)
         else:
             raise BadInput(N_("Unknown action: {action}."), action=action)
         return RedirectResponse(special_url("Watchlist", f.query()), status_code=303)
@@ -281,7 +283,7 @@ async def watchlist_page(request: Request, sub: str) -> Response:
         return await stream(request, f, watcher=uid)
     token = await w.read(lambda s: watchlist.feed_token(s, uid, create=False))
     if not token:
-        token = await w.write_quiet(lambda s: watchlist.feed_token(s, uid))
+        token = await w.act(personal.feed_token, w.env, actor_of(ctx))
     count = await w.read(lambda s: watchlist.count(s, uid))
     assert ctx.user_name is not None
     private_feed = special_url(
@@ -314,8 +316,7 @@ async def edit_watchlist(request: Request, sub: str) -> Response:
                 chosen.append(titles.parse(str(raw)))
             except InvalidTitle as exc:
                 raise BadInput(N_("That title is not valid: {reason}"), reason=exc.message) from exc
-        removed = await w.write_quiet(lambda s: watchlist.unwatch_many(s, uid, chosen))
-        w.account_epoch.bump()  # cached watch states are stale
+        removed = await w.act(patrol_actions.unwatch_many, w.env, actor_of(ctx), chosen)
         return RedirectResponse(special_url("EditWatchlist", removed=removed), status_code=303)
     rows = await w.read(lambda s: watchlist.watched(s, uid))
     done = int_param(request.query_params.get("removed"))

@@ -14,27 +14,27 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from wiki import i18n
 from wiki.accounts import permissions
-from wiki.errors import N_, BadInput, EditConflict, PermissionDenied, TooLarge, WikiError
-from wiki.pages import drafts, edits, rendering, revisions
+from wiki.actions import editing
+from wiki.errors import (
+    N_,
+    AbuseDisallowed,
+    AbuseWarned,
+    BadInput,
+    EditConflict,
+    RateLimited,
+    TooLarge,
+    WikiError,
+)
+from wiki.pages import drafts, rendering, revisions
 from wiki.pages.rendering import page_url
-from wiki.patrol import abuse, autorevert
-from wiki.talk import posting as talk
+from wiki.patrol import abuse
 from wiki.text import diffing, sections
 from wiki.text.titles import Title
 from wiki.web import talk as talk_web
-from wiki.web.base import editor_of, ensure_session, finish, int_param, run_diff, wiki_of
+from wiki.web.base import actor_of, ensure_session, finish, int_param, run_diff, wiki_of
 from wiki.web.security import CSRF_FIELD
 from wiki.web.templating import Ctx
-
-
-class EditRefused(PermissionDenied):
-    """A save refused by ``wiki.accounts.permissions`` (block, protection, rights)."""
-
-    def __init__(self, refusal: permissions.Refusal) -> None:
-        super().__init__(refusal.msgid, **refusal.params)
-        self.refusal = refusal
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,13 @@ def _load_edit(
 ) -> EditState:
     page = revisions.get_page(session, title)
     draft = drafts.find(session, owner, title) if owner else None
-    refusal = permissions.edit_refusal(
-        session, title, editor_of(ctx), exists=page is not None, anonymous_edits=anonymous_edits
+    refusal = permissions.refusal(
+        session,
+        actor_of(ctx),
+        "edit",
+        title,
+        exists=page is not None,
+        anonymous_edits=anonymous_edits,
     )
     if page is None or page.latest_id is None:
         state = EditState(text="", draft=draft)
@@ -181,25 +186,6 @@ async def read_form(request: Request) -> FormData:
         raise BadInput(N_("The form could not be read.")) from exc
 
 
-async def _keep_draft(request: Request, title: Title, state: EditState, reason: str) -> None:
-    ctx: Ctx = request.state.ctx
-    owner = _owner(ctx)
-    if owner is None or not state.text.strip():
-        return
-    await wiki_of(request).write_quiet(
-        lambda s: drafts.keep(
-            s,
-            owner,
-            title,
-            state.text,
-            summary=state.summary,
-            base_id=state.base_id,
-            section=state.section,
-            reason=reason,
-        )
-    )
-
-
 async def submit(request: Request, title: Title) -> Response:
     """POST ?action=submit: save, preview, show changes, or discard a draft."""
     w = wiki_of(request)
@@ -233,9 +219,7 @@ async def submit(request: Request, title: Title) -> Response:
         return edit_response(request, title, state, 403)
 
     if "wpDiscardDraft" in form:
-        owner = _owner(ctx)
-        if owner:
-            await w.write_quiet(lambda s: drafts.discard(s, owner, title))
+        await w.act(editing.discard_draft, w.env, actor_of(ctx), title)
         return RedirectResponse(page_url(title, action="edit"), status_code=303)
     if "wpPreview" in form or "wpDiff" in form:
         return await _preview(request, title, state, diff="wpDiff" in form)
@@ -254,86 +238,47 @@ def _section_of(form: FormData) -> int | None:
 async def _save(request: Request, title: Title, state: EditState) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    author = ctx.author
-    owner = _owner(ctx)
-    wait = w.rate_limited(ctx, "edit")
-    if wait is not None:
+    edit = editing.Edit(
+        title=title,
+        text=state.text,
+        summary=state.summary,
+        minor=state.minor,
+        base_id=state.base_id,
+        section=state.section,
+        undid=int_param(state.extra.get("wpUndidRevision")),
+        acknowledged=abuse.parse_acknowledged(state.extra.get("wpAbuseAck", "")),
+    )
+    try:  # every refusal answers with the text in the form; the action keeps it as a draft
+        result = await w.act(editing.save, w.env, actor_of(ctx), edit)
+    except RateLimited as exc:
         state.error = ctx.gettext(
             "You have saved too many edits in a short time. Your text is kept: try again in "
             "{seconds} seconds."
-        ).format(seconds=wait)
-        await _keep_draft(request, title, state, "rate_limited")
+        ).format(seconds=exc.retry_after)
         response = edit_response(request, title, state, 429)
-        response.headers["Retry-After"] = str(wait)
+        response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    editor = editor_of(ctx)
-    acknowledged = abuse.parse_acknowledged(state.extra.get("wpAbuseAck", ""))
-    screened = await w.read(  # abuse rules (wiki.patrol.abuse), before anything is written
-        lambda s: abuse.screen(
-            s,
-            title,
-            state.text,
-            summary=state.summary,
-            author=author,
-            section=state.section,
-            acknowledged=acknowledged,
-        )
-    )
-    if screened.hits:  # logged in their own transaction: a refused edit is logged too
-        await w.write_quiet(lambda s: abuse.record(s, screened))
-    if screened.blocked:
-        return await _abuse_refusal(request, title, state, screened)
-
-    def work(session: Session) -> revisions.SaveResult:
-        page = revisions.get_page(session, title)
-        refusal = permissions.edit_refusal(
-            session,
-            title,
-            editor,
-            exists=page is not None,
-            anonymous_edits=w.settings.anonymous_edits,
-        )
-        if refusal is not None:
-            raise EditRefused(refusal)
-        result = talk.save(  # revisions.save; on talk pages, signs and notifies
-            session,
-            title,
-            state.text,
-            author=author,
-            summary=state.summary,
-            minor=state.minor,
-            base_id=state.base_id,
-            section=state.section,
-            max_bytes=w.settings.max_page_bytes,
-        )
-        tags = [edits.TAG_UNDO] if state.extra.get("wpUndidRevision") else []
-        tags += screened.tags
-        edits.after_save(session, result, author, tags=tags)  # watch by default, tags
-        if w.settings.auto_revert:  # off by default (wiki.patrol.autorevert)
-            autorevert.maybe_revert(
-                session,
-                result,
-                author,
-                max_bytes=w.settings.max_page_bytes,
-                gettext=i18n.translations(w.settings.language).gettext,
-            )
-        if owner:
-            drafts.discard(session, owner, title)
-        return result
-
-    try:
-        result = await w.write(work)
+    except AbuseDisallowed as exc:
+        state.error = ctx.gettext(
+            "This edit was stopped by a rule of this wiki: {message} Your text is kept below."
+        ).format(message=exc.rule_message)
+        return edit_response(request, title, state, 403)
+    except AbuseWarned as exc:  # the form again, the warnings acknowledged: saving again saves
+        seen = edit.acknowledged | set(exc.warnings)
+        state.extra["wpAbuseAck"] = ",".join(str(i) for i in sorted(seen))
+        state.error = ctx.gettext(
+            "Warning from a rule of this wiki: {message} If you are sure, save again."
+        ).format(message=" ".join(exc.warnings.values()))
+        return edit_response(request, title, state, 200)
     except (TooLarge, BadInput) as exc:
         state.error = exc.translated(ctx.gettext)
-        await _keep_draft(request, title, state, "too_large" if exc.status == 413 else "invalid")
         return edit_response(request, title, state, exc.status)
     except EditConflict as exc:
         return await _conflict(request, title, state, exc)
-    except EditRefused as exc:
+    except permissions.Refused as exc:
         state.refusal = exc.translated(ctx.gettext)
         state.refusal_kind = exc.refusal.kind
         state.error = state.refusal
-        await _keep_draft(request, title, state, "refused")
         return edit_response(request, title, state, 403)
     return saved_redirect(request, title, result, state.section)
 
@@ -364,34 +309,10 @@ def saved_redirect(
     return response
 
 
-async def _abuse_refusal(
-    request: Request, title: Title, state: EditState, screened: abuse.Outcome
-) -> Response:
-    """An abuse rule stopped the save: refused (403), throttled (429) or warned (the form
-    again, with the warnings acknowledged in a hidden field so that saving again publishes).
-    The text is kept in the form and as a draft."""
-    ctx: Ctx = request.state.ctx
-    if screened.refusal is not None:
-        state.error = ctx.gettext(
-            "This edit was stopped by a rule of this wiki: {message} Your text is kept below."
-        ).format(message=screened.refusal)
-        await _keep_draft(request, title, state, "refused")
-        return edit_response(request, title, state, 429 if screened.throttled else 403)
-    seen = abuse.parse_acknowledged(state.extra.get("wpAbuseAck", "")) | set(screened.warnings)
-    state.extra["wpAbuseAck"] = ",".join(str(i) for i in sorted(seen))
-    state.error = ctx.gettext(
-        "Warning from a rule of this wiki: {message} If you are sure, save again."
-    ).format(message=" ".join(screened.warnings.values()))
-    await _keep_draft(request, title, state, "refused")
-    return edit_response(request, title, state, 200)
-
-
 async def _conflict(
     request: Request, title: Title, state: EditState, exc: EditConflict
 ) -> Response:
     """The conflict screen: current text and yours side by side, and an editable proposal."""
-    ctx: Ctx = request.state.ctx
-    await _keep_draft(request, title, state, "conflict")
     yours = exc.yours or state.text
     diff = await run_diff(request, exc.theirs, yours)
     proposal = exc.proposal or yours
@@ -402,7 +323,7 @@ async def _conflict(
         diff=diff,
         blocks=proposal.count("\n<<<<<<< "),
     )
-    state.error = exc.translated(ctx.gettext)
+    state.error = exc.translated(request.state.ctx.gettext)
     # The proposal is a whole-page text on top of the latest revision: saving it resolves.
     state.text = proposal
     state.base_id = exc.latest_id
@@ -418,7 +339,10 @@ async def _preview(request: Request, title: Title, state: EditState, *, diff: bo
         revisions.check_size(revisions.normalize_text(state.text), w.settings.max_page_bytes)
     except TooLarge as exc:
         state.error = exc.translated(ctx.gettext)
-        await _keep_draft(request, title, state, "too_large")
+        edit = editing.Edit(
+            title, state.text, state.summary, base_id=state.base_id, section=state.section
+        )
+        await w.act(editing.keep_draft, w.env, actor_of(ctx), edit, "too_large")
         return edit_response(request, title, state, 413)
     if diff:
 

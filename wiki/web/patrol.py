@@ -22,16 +22,27 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from wiki import i18n
-from wiki.accounts import blocks, permissions
+from wiki.accounts import permissions
+from wiki.actions import editing, personal
+from wiki.actions import pages as page_actions
+from wiki.actions import patrol as patrol_actions
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound, PermissionDenied
 from wiki.models import Page
-from wiki.pages import deletion, edits, revisions, visibility
+from wiki.pages import deletion, revisions, visibility
 from wiki.pages.rendering import page_url
 from wiki.patrol import marks as patrol
 from wiki.patrol import recentchanges, reverts, watchlist
 from wiki.text import titles
 from wiki.text.titles import Title
-from wiki.web.base import editor_of, ensure_session, finish, int_param, run_diff, wiki_of
+from wiki.web.base import (
+    actor_of,
+    ensure_session,
+    finish,
+    int_param,
+    request_actor,
+    run_diff,
+    wiki_of,
+)
 from wiki.web.editing import EditState, edit_response, read_form
 from wiki.web.security import CSRF_FIELD
 from wiki.web.special import special
@@ -53,18 +64,6 @@ def require_login(ctx: Ctx) -> int:
     if ctx.user_id is None:
         raise PermissionDenied(N_("You need to log in to use a watchlist."))
     return ctx.user_id
-
-
-def require_unblocked(session: Session, ctx: Ctx) -> None:
-    """Blocked users cannot patrol, roll back, hide, delete or restore (as in MediaWiki)."""
-    block = blocks.find(session, user_id=ctx.user_id, ip=ctx.client_ip)
-    if block is not None:
-        expiry = block.expires_at.isoformat() if block.expires_at else "infinite"
-        raise PermissionDenied(
-            N_("You are blocked from editing until {expiry}. Reason: {reason}"),
-            expiry=expiry,
-            reason=block.reason or "—",
-        )
 
 
 def require_visible_text(ctx: Ctx, vis: int, rev_id: int) -> None:
@@ -131,7 +130,7 @@ async def visit(request: Request, title: Title) -> watchlist.WatchState | None:
 
     state, stale = await w.read(load)
     if stale:
-        await w.write_quiet(lambda s: watchlist.visit(s, uid, title))
+        await w.act(personal.visit, w.env, actor_of(request.state.ctx), title)
     w.watch_cache.put(key, version, state)
     return state
 
@@ -224,18 +223,14 @@ async def watch_form(request: Request, title: Title) -> Response:
 
 
 async def do_watch(request: Request, title: Title, *, watch: bool, expiry: str) -> None:
-    ctx: Ctx = request.state.ctx
-    uid = require_login(ctx)
-    expires_at = watchlist.expiry_of(expiry) if watch else None
-
-    def work(session: Session) -> None:
-        if watch:
-            watchlist.watch(session, uid, title, expires_at=expires_at)
-        else:
-            watchlist.unwatch(session, uid, title)
-
-    await wiki_of(request).write_quiet(work)
-    wiki_of(request).account_epoch.bump()  # cached watch stars are stale
+    w = wiki_of(request)
+    if watch:
+        expires_at = watchlist.expiry_of(expiry)
+        await w.act(
+            patrol_actions.watch, w.env, request_actor(request), title, expires_at=expires_at
+        )
+    else:
+        await w.act(patrol_actions.unwatch, w.env, request_actor(request), title)
 
 
 async def watch_post(request: Request, title: Title) -> Response:
@@ -254,16 +249,11 @@ async def watch_post(request: Request, title: Title) -> Response:
 async def do_patrol(
     request: Request, *, rc_id: int | None = None, revision_id: int | None = None
 ) -> patrol.PatrolResult:
-    ctx: Ctx = request.state.ctx
-    ctx.require("patrol")
-    wiki_of(request).check_rate(ctx, "patrol")
-    performer = ctx.performer
-
-    def work(session: Session) -> patrol.PatrolResult:
-        require_unblocked(session, ctx)
-        return patrol.mark(session, performer=performer, rc_id=rc_id, revision_id=revision_id)
-
-    return await wiki_of(request).write_quiet(work)
+    w = wiki_of(request)
+    actor = request_actor(request)
+    return await w.act(
+        patrol_actions.mark_patrolled, w.env, actor, rc_id=rc_id, revision_id=revision_id
+    )
 
 
 async def patrol_post(request: Request, title: Title) -> Response:
@@ -284,41 +274,10 @@ async def patrol_post(request: Request, title: Title) -> Response:
 # --- rollback ----------------------------------------------------------------------------------
 
 
-def _edit_allowed(request: Request, session: Session, title: Title) -> None:
-    ctx: Ctx = request.state.ctx
-    refusal = permissions.edit_refusal(
-        session,
-        title,
-        editor_of(ctx),
-        exists=True,
-        anonymous_edits=wiki_of(request).settings.anonymous_edits,
-    )
-    if refusal is not None:
-        raise PermissionDenied(refusal.msgid, **refusal.params)
-
-
 async def do_rollback(request: Request, title: Title, from_user: str) -> reverts.RollbackResult:
-    """Roll back ``from_user``'s latest edits to ``title`` (rights, block and protection
-    checked) in one transaction."""
+    """Roll back ``from_user``'s latest edits to ``title`` (wiki.actions.patrol.rollback)."""
     w = wiki_of(request)
-    ctx: Ctx = request.state.ctx
-    ctx.require("rollback")
-    gettext = site_gettext(request)
-    author = ctx.author
-
-    def work(session: Session) -> reverts.RollbackResult:
-        _edit_allowed(request, session, title)
-        return reverts.rollback(
-            session,
-            title,
-            from_user=from_user,
-            author=author,
-            max_bytes=w.settings.max_page_bytes,
-            summary_format=gettext(reverts.ROLLBACK_SUMMARY),
-            hidden_user=gettext(reverts.HIDDEN_USER),
-        )
-
-    return await w.write(work)
+    return await w.act(patrol_actions.rollback, w.env, request_actor(request), title, from_user)
 
 
 async def rollback_post(request: Request, title: Title) -> Response:
@@ -349,11 +308,11 @@ async def revert_form(request: Request, title: Title) -> Response:
     if undo is None and oldid is None:
         raise BadInput(N_("oldid must be a revision number."))
     undoafter = int_param(q.get("undoafter"))
-    editor = editor_of(ctx)
+    actor = actor_of(ctx)
 
     def load(session: Session) -> tuple[reverts.Proposal, str | None, str | None]:
-        refusal = permissions.edit_refusal(
-            session, title, editor, exists=True, anonymous_edits=w.settings.anonymous_edits
+        refusal = permissions.refusal(
+            session, actor, "edit", title, anonymous_edits=w.settings.anonymous_edits
         )
         refused = ctx.gettext(refusal.msgid).format(**refusal.params) if refusal else None
         if undo is not None:
@@ -419,41 +378,19 @@ async def _current_state(request: Request, title: Title) -> EditState:
 
 
 async def do_undo(
-    request: Request, title: Title, undo: int, undoafter: int | None, comment: str | None
+    request: Request,
+    title: Title,
+    undo: int,
+    undoafter: int | None,
+    comment: str | None,
+    acknowledged: frozenset[int] = frozenset(),
 ) -> revisions.SaveResult:
     """Undo in one step (the API): merge and save, or UndoConflict and nothing saved."""
     w = wiki_of(request)
-    ctx: Ctx = request.state.ctx
-    gettext = site_gettext(request)
-    author = ctx.author
-    allowed = can_see_hidden(ctx)
-
-    def work(session: Session) -> revisions.SaveResult:
-        _edit_allowed(request, session, title)
-        proposal = reverts.plan_undo(
-            session,
-            title,
-            undo,
-            undoafter,
-            can_view_suppressed=allowed,
-            summary_format=gettext(reverts.UNDO_SUMMARY),
-            range_format=gettext(reverts.UNDO_RANGE_SUMMARY),
-            hidden_user=gettext(reverts.HIDDEN_USER),
-        )
-        result = revisions.save(
-            session,
-            title,
-            proposal.text,
-            author=author,
-            summary=comment if comment is not None else proposal.summary,
-            base_id=proposal.base_id,
-            max_bytes=w.settings.max_page_bytes,
-            merge=False,
-        )
-        edits.after_save(session, result, author, tags=[edits.TAG_UNDO])
-        return result
-
-    return await w.write(work)
+    actor = request_actor(request)
+    return await w.act(
+        editing.undo, w.env, actor, title, undo, undoafter, comment, acknowledged=acknowledged
+    )
 
 
 # --- hiding revisions --------------------------------------------------------------------------
@@ -473,17 +410,17 @@ def _ids(values: Sequence[object]) -> list[int]:
 async def do_visibility(
     request: Request, rev_ids: list[int], *, hide: int, unhide: int, reason: str
 ) -> visibility.Change:
-    ctx: Ctx = request.state.ctx
-    ctx.require("deleterevision")
-    performer = ctx.performer
-
-    def work(session: Session) -> visibility.Change:
-        require_unblocked(session, ctx)
-        return visibility.set_visibility(
-            session, rev_ids, hide=hide, unhide=unhide, performer=performer, reason=reason
-        )
-
-    return await wiki_of(request).write(work)
+    w = wiki_of(request)
+    actor = request_actor(request)
+    return await w.act(
+        patrol_actions.hide_revisions,
+        w.env,
+        actor,
+        rev_ids,
+        hide=hide,
+        unhide=unhide,
+        reason=reason,
+    )
 
 
 @special("RevisionDelete", "HapusRevisi", group="pagetools")
@@ -551,15 +488,8 @@ async def delete_form(request: Request, title: Title) -> Response:
 
 
 async def do_delete(request: Request, title: Title, reason: str) -> deletion.DeleteResult:
-    ctx: Ctx = request.state.ctx
-    ctx.require("delete")
-    performer = ctx.performer
-
-    def work(session: Session) -> deletion.DeleteResult:
-        require_unblocked(session, ctx)
-        return deletion.delete_page(session, title, performer=performer, reason=reason)
-
-    return await wiki_of(request).write(work)
+    w = wiki_of(request)
+    return await w.act(page_actions.delete, w.env, request_actor(request), title, reason)
 
 
 async def delete_post(request: Request, title: Title) -> Response:
@@ -588,15 +518,10 @@ async def undelete(request: Request, sub: str) -> Response:
         form: FormData = request.state.form
         chosen = _ids(form.getlist("ids"))
         reason = str(form.get("reason", ""))
-        performer = ctx.performer
-
-        def work(session: Session) -> deletion.RestoreResult:
-            require_unblocked(session, ctx)
-            return deletion.undelete(
-                session, title, performer=performer, rev_ids=chosen or None, reason=reason
-            )
-
-        await w.write(work)
+        actor = request_actor(request)
+        await w.act(
+            page_actions.undelete, w.env, actor, title, rev_ids=chosen or None, reason=reason
+        )
         return RedirectResponse(page_url(title, action="history"), status_code=303)
     rev_id = int_param(request.query_params.get("revision"))
     if rev_id is not None:
