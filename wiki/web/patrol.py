@@ -29,6 +29,7 @@ from wiki.actions import patrol as patrol_actions
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound, PermissionDenied
 from wiki.models import Page
 from wiki.pages import deletion, revisions, visibility
+from wiki.pages.edits import TAG_REVERTED
 from wiki.pages.rendering import page_url
 from wiki.patrol import marks as patrol
 from wiki.patrol import recentchanges, reverts, watchlist
@@ -181,9 +182,7 @@ async def diff_tools(request: Request, pair: Any) -> tuple[Any, DiffTools]:
         and bool(pair.new.user_text)
     )
     ids = [r.id for r in sides]
-    reverted = await wiki_of(request).read(
-        lambda s: recentchanges.tagged(s, ids, edits.TAG_REVERTED)
-    )
+    reverted = await wiki_of(request).read(lambda s: recentchanges.tagged(s, ids, TAG_REVERTED))
     tools = DiffTools(
         hidden_text=hidden and not allowed,
         suppressed_shown=hidden and allowed,
