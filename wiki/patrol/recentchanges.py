@@ -249,6 +249,12 @@ class Change(visibility.HiddenParts):
     def unpatrolled(self) -> bool:
         return self.kind != LOG and self.patrolled == UNPATROLLED
 
+    @property
+    def rollbackable(self) -> bool:
+        """Rollback can undo this change: the page's current edit, not its creation, by an
+        editor whose name the reader may see (the reader's right is checked apart)."""
+        return self.current and not self.is_new and bool(self.user_text) and not self.user_hidden
+
 
 @dataclass(frozen=True)
 class ChangesPage:

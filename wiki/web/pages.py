@@ -352,12 +352,27 @@ async def history_view(request: Request, title: Title) -> Response:
 
     page, hist = await w.read(load)
     ctx: Ctx = request.state.ctx
+    shown = patrol.redact_history(ctx, hist)
+    top = shown.revisions[0] if shown.revisions else None
+    # Rollback is offered on the current revision when it is not the first and its editor's
+    # name is visible; it reverts that editor's latest edits (wiki.patrol.reverts).
+    rollback_from = (
+        top.user_text
+        if top is not None
+        and top.id == page.latest_id
+        and top.parent_id is not None
+        and top.user_text
+        and not top.user_hidden
+        and ctx.can("rollback")
+        else None
+    )
     response = w.templates.response(
         request,
         "page_history.html",
         title=title,
         page=page,
-        hist=patrol.redact_history(ctx, hist),
+        hist=shown,
+        rollback_from=rollback_from,
         limit=limit,
         watch_state=await patrol.watch_state(request, title),
         csrf_field=CSRF_FIELD,
