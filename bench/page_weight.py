@@ -6,12 +6,17 @@ It saves a ~20 KB article (the same Markdown as bench/http_bench.py), then fetch
 static file it links, as a browser would, with ``Accept-Encoding`` set to identity (what the
 wiki sent before compression), gzip, and br. Sizes are the bytes on the wire (bodies only).
 A repeat visit costs only the HTML: static URLs are fingerprinted and cached as immutable.
+
+Then the CPU cost of compressing: ``REQUESTS`` anonymous views of the article (served from the
+page cache) per encoding, in process, timed with ``time.process_time``; the ratio is against
+identity measured in the same run. Printed beside the load average: the machine is shared.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import time
 import sys
 import tempfile
 import warnings
@@ -31,6 +36,7 @@ from wiki.app import create_app  # noqa: E402
 from wiki.db import Base, Database  # noqa: E402
 from wiki.settings import Settings  # noqa: E402
 
+REQUESTS = 300
 ASSET_RE = re.compile(r'<(?:link|script)[^>]+(?:href|src)="(/static/[^"]+)"')
 
 
@@ -67,6 +73,17 @@ def main() -> int:
                 print(f"{res:44} {sizes[0]:9d} {sizes[1]:9d} {sizes[2]:9d}")
             print(f"{'first visit total':44} {totals[0]:9d} {totals[1]:9d} {totals[2]:9d}")
             print(f"ratio br/identity: {totals[2] / totals[0]:.2f}")
+            anon = TestClient(client.app)
+            cpu: dict[str, float] = {}
+            for enc in ("identity", "gzip", "br", "zstd"):
+                wire_bytes(anon, page, enc)  # warm the page cache
+                start = time.process_time()
+                for _ in range(REQUESTS):
+                    wire_bytes(anon, page, enc)
+                cpu[enc] = (time.process_time() - start) / REQUESTS * 1000
+            print(f"CPU per anonymous view ({REQUESTS} each, load {os.getloadavg()[0]:.2f}):")
+            for enc, ms in cpu.items():
+                print(f"  {enc:9} {ms:6.2f} ms  ratio {ms / cpu['identity']:.2f}")
     return 0
 
 
