@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import os
 import re
-import time
 import sys
 import tempfile
+import time
 import warnings
 from pathlib import Path
 
