@@ -4,7 +4,8 @@ The pages: an article, its talk page, edit form, history, a diff, an old revisio
 information, a missing page, a redirect, recent changes, search, contributions, logs, special
 pages, the log-in form (logged out), the watchlist and preferences (logged in), and
 Special:CiteThisPage. On each: no sideways scrolling at 360 px (``scrollWidth <= innerWidth``),
-and no serious or critical axe-core violation (axe from ``axe-playwright-python``, MPL-2.0).
+no serious or critical axe-core violation (axe from ``axe-playwright-python``, MPL-2.0), and
+none of the structure rules (heading order, unique landmarks, skip link) whatever their impact.
 """
 
 from __future__ import annotations
@@ -24,6 +25,15 @@ from tests.server import WikiServer
 pytestmark = pytest.mark.browser
 
 ADMIN = "Pengurus Desa"
+#: Rules that must pass whatever axe calls their impact: keyboard and screen-reader structure.
+STRUCTURE_RULES = {
+    "heading-order",
+    "landmark-unique",
+    "landmark-one-main",
+    "page-has-heading-one",
+    "skip-link",
+    "region",
+}
 ARTICLE = "Sungai_Citarum"
 TEXT_1 = (
     "Sungai Citarum adalah sungai terpanjang di Jawa Barat.\n\n"
@@ -107,7 +117,7 @@ def test_every_page_type_fits_360px_and_passes_axe(
             overflow.append(f"{path}: scrollWidth {widths[0]} > innerWidth {widths[1]}")
         results = axe.run(page)
         for v in results.response["violations"]:
-            if v["impact"] in ("serious", "critical"):
+            if v["impact"] in ("serious", "critical") or v["id"] in STRUCTURE_RULES:
                 targets = [", ".join(map(str, n["target"])) for n in v["nodes"][:3]]
                 violations.append(f"{path}: {v['id']} ({v['impact']}) at {targets}")
     context.close()
