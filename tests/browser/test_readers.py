@@ -234,3 +234,28 @@ def test_show_changes_on_a_new_page_is_one_block_spaced_from_the_box(
     assert gap >= 16, gap
     context.close()
     assert not errors, errors
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_page_and_assets_arrive_compressed_and_assets_are_immutable(
+    browser: Browser, server: WikiServer, lang: str
+) -> None:
+    context, page, errors = new_page(browser, lang)
+    seen: dict[str, dict[str, str]] = {}
+    page.on("response", lambda r: seen.__setitem__(r.url, r.all_headers()))
+    page.goto(f"{server.url}/wiki/Bandung_{lang}")
+    expect(page.locator(".article")).to_be_visible()
+    page.wait_for_load_state("load")
+    document = seen[f"{server.url}/wiki/Bandung_{lang}"]
+    assert document.get("content-encoding") in ("zstd", "br", "gzip"), document
+    assets = {u: h for u, h in seen.items() if "/static/" in u and u.endswith((".css", ".js"))}
+    assert any(u.endswith(".css") for u in assets) and any(u.endswith(".js") for u in assets)
+    for url, headers in assets.items():
+        assert headers["cache-control"] == "public, max-age=31536000, immutable", url
+        if int(headers.get("content-length", "1000")) >= 500:
+            assert headers.get("content-encoding") in ("zstd", "br", "gzip"), (url, headers)
+    # The stylesheet really applied (a fingerprinted URL that resolves).
+    shown = page.evaluate("() => getComputedStyle(document.querySelector('.site-header')).display")
+    assert shown == "flex"
+    context.close()
+    assert not errors, errors
