@@ -2250,6 +2250,426 @@ class Edits(Maker):
             ),
         )
 
+    # ---- v2: hoaxes that do not shout, and the good edits that look like them ----
+    # Templates written for this script from the issue's description of each kind; the
+    # articles are the generator's own (villages, regencies, rivers, programmes).
+
+    def _sourced_spot(self, lang: str, need_number: bool) -> tuple[Article, str, int, str]:
+        """An article, its text, and one footnoted sentence (line index, sentence)."""
+        for _ in range(200):
+            a = self.article(lang, "normal")
+            text = a.render()
+            lines = text.split("\n")
+            spots = []
+            for i in prose_lines(text):
+                for m in re.finditer(r"[^.!?]*?[.!?](?:\[\^\d+\])+", lines[i]):
+                    sentence = m.group(0).strip()
+                    if not need_number or re.search(r"\d", re.sub(r"\[\^\d+\]", "", sentence)):
+                        spots.append((i, sentence))
+            if spots:
+                i, sentence = self.pick(spots)
+                return a, text, i, sentence
+        raise AssertionError("no footnoted sentence found")
+
+    def _calm(self, lang: str, empty: float = 0.25) -> str:
+        return self.summary(
+            lang,
+            [
+                "typo",
+                "koreksi",
+                "perbaiki angka",
+                "update data",
+                "rapikan",
+                "sesuai sumber",
+                "koreksi minor",
+                "update",
+                "perbaikan",
+                "sesuai data terbaru",
+                "ralat",
+            ],
+            [
+                "typo",
+                "fix",
+                "correct figure",
+                "update",
+                "copyedit",
+                "per source",
+                "minor fix",
+                "correction",
+                "update data",
+                "fix grammar",
+            ],
+            empty,
+        )
+
+    def _new_number(self, digits: str) -> str:
+        plain = digits.replace(".", "").replace(",", "")
+        if not plain.isdigit():
+            return digits + "0"
+        value = int(plain)
+        choice = self.rng.randrange(4)
+        if choice == 0 and len(digits) > 1:
+            return digits[::-1] if digits[::-1] != digits else digits + "0"
+        if choice == 1:
+            return digits + "0"
+        if choice == 2 and 1900 < value < 2100:
+            return str(value + self.rng.choice([-3, -2, -1, 1, 2, 5]))
+        return (
+            digits[0] + str((int(digits[1]) + self.rng.randint(1, 8)) % 10) + digits[2:]
+            if len(digits) > 1 and digits[1].isdigit()
+            else str(value + self.rng.randint(2, 9))
+        )
+
+    def h_number_sourced(self, lang: str, base: str | None = None) -> tuple[str, str, str]:
+        """A figure in a footnoted sentence changed; the footnote stays."""
+        _a, old, i, sentence = self._sourced_spot(lang, need_number=True)
+        plain = re.sub(r"\[\^\d+\]", "", sentence)
+        numbers = re.findall(r"\d+(?:[.,]\d+)*", plain)
+        target = self.pick(numbers)
+        changed = sentence.replace(target, self._new_number(target), 1)
+        if changed == sentence:
+            changed = sentence.replace(target, target + "0", 1)
+        lines = old.split("\n")
+        lines[i] = lines[i].replace(sentence, changed, 1)
+        return old, "\n".join(lines), self._calm(lang)
+
+    _NEGATE_ID = ("tidak ", "belum ", "tidak lagi ", "bukan ")
+    _NEGATE_EN = ("not ", "no longer ", "never ")
+
+    def h_negation(self, lang: str, base: str | None = None) -> tuple[str, str, str]:
+        """A negation added to or removed from a footnoted sentence."""
+        for _ in range(100):
+            _a, old, i, sentence = self._sourced_spot(lang, need_number=False)
+            if lang == "id":
+                m = re.search(r"\b(tidak|belum|bukan) ", sentence)
+                if m:
+                    changed = (
+                        sentence[: m.start()]
+                        + self.pick(["", "juga ", "tetap "])
+                        + sentence[m.end() :]
+                    )
+                else:
+                    m = re.search(r"\b(?:me|ber|di|ter|men|mem|meng)[a-z]{3,}\b", sentence[8:])
+                    if not m:
+                        continue
+                    at = 8 + m.start()
+                    changed = sentence[:at] + self.pick(list(self._NEGATE_ID)) + sentence[at:]
+            else:
+                m = re.search(r"\b(not|never|no longer) ", sentence)
+                if m:
+                    changed = sentence[: m.start()] + sentence[m.end() :]
+                else:
+                    m = re.search(r"\b(is|are|was|were|has|have|can|will|must)\b ", sentence)
+                    if not m:
+                        continue
+                    changed = (
+                        sentence[: m.end()] + self.pick(list(self._NEGATE_EN)) + sentence[m.end() :]
+                    )
+            lines = old.split("\n")
+            lines[i] = lines[i].replace(sentence, changed, 1)
+            return old, "\n".join(lines), self._calm(lang, 0.2)
+        raise AssertionError("no sentence to negate")
+
+    def h_quiet_removal(self, lang: str, base: str | None = None) -> tuple[str, str, str]:
+        """A footnoted sentence, or the footnote definitions, removed with a calm summary."""
+        _a, old, i, sentence = self._sourced_spot(lang, need_number=False)
+        if self.chance(0.2):
+            new = re.sub(r"^\[\^\d+\]:.*\n?", "", old, flags=re.MULTILINE)
+        else:
+            lines = old.split("\n")
+            lines[i] = " ".join(lines[i].replace(sentence, "", 1).split())
+            new = "\n".join(lines)
+        summary = self.summary(
+            lang,
+            [
+                "rapikan",
+                "ringkas",
+                "hapus bagian yang tidak perlu",
+                "sudah ada di artikel lain",
+                "kalimat berulang",
+                "hapus paragraf tanpa sumber",
+                "typo",
+                "perbaikan",
+            ],
+            [
+                "tidy",
+                "trim",
+                "cleanup",
+                "redundant",
+                "covered elsewhere",
+                "remove unsourced",
+                "copyedit",
+            ],
+            0.3,
+        )
+        return old, new, summary
+
+    def good_reasoned_removal(self, lang: str) -> tuple[str, str, str]:
+        """A footnoted sentence removed with a summary that says why."""
+        _a, old, i, sentence = self._sourced_spot(lang, need_number=False)
+        lines = old.split("\n")
+        lines[i] = " ".join(lines[i].replace(sentence, "", 1).split())
+        summary = self.pick(
+            [
+                "hapus: angka ini tidak sesuai dengan sumber yang dikutip, mohon cek ulang",
+                "kalimat ini keliru, sumbernya membahas desa lain; hapus sampai ada sumber tepat",
+                "dihapus karena sumbernya sudah kedaluwarsa dan datanya tidak akurat lagi",
+                "hapus klaim yang menyesatkan, sumber tidak menyebut hal ini",
+                "duplikat dengan bagian sejarah, dipindah ke sana",
+            ]
+            if lang == "id"
+            else [
+                "remove: the cited source does not support this figure, please re-check",
+                "this sentence is inaccurate, the source is about another village",
+                "removed because the source is outdated and the figure no longer matches",
+                "misleading claim, the source does not say this; removing until sourced",
+                "duplicate of the history section, moved there",
+            ]
+        )
+        return old, "\n".join(lines), summary
+
+    def good_sourced_number(self, lang: str) -> tuple[str, str, str]:
+        """A figure updated in a footnoted sentence together with a new or updated source."""
+        a, old, i, sentence = self._sourced_spot(lang, need_number=True)
+        plain = re.sub(r"\[\^\d+\]", "", sentence)
+        target = self.pick(re.findall(r"\d+(?:[.,]\d+)*", plain))
+        changed = sentence.replace(target, self._new_number(target), 1)
+        lines = old.split("\n")
+        label = max(footnote_labels(old), default=0) + 1
+        definition = self.source(lang, a.fill)
+        if self.chance(0.5):
+            lines[i] = lines[i].replace(
+                sentence, re.sub(r"(\[\^\d+\])+$", "", changed) + f"[^{label}]", 1
+            )
+            last = max(k for k, line in enumerate(lines) if re.match(r"\[\^\d+\]:", line))
+            lines.insert(last + 1, f"[^{label}]: {definition}")
+        else:
+            ref = re.findall(r"\[\^(\d+)\]", sentence)[-1]
+            lines[i] = lines[i].replace(sentence, changed, 1)
+            lines = [
+                f"[^{ref}]: {definition}" if line.startswith(f"[^{ref}]:") else line
+                for line in lines
+            ]
+        return (
+            old,
+            "\n".join(lines),
+            self.summary(
+                lang,
+                [
+                    "update data + sumber",
+                    "angka terbaru sesuai BPS",
+                    "perbarui dengan sumber baru",
+                    "data 2024, sumber diperbarui",
+                ],
+                ["update figure with source", "new figures, source updated", "latest data (cited)"],
+                0.1,
+            ),
+        )
+
+    def good_debunk(self, lang: str) -> tuple[str, str, str]:
+        """A hoax quoted in order to refute it, usually with a source."""
+        a = self.article(lang, self.size())
+        old = a.render()
+        hoax = self.fill_sentence(
+            self.pick(FAKE_CLAIMS)[0 if lang == "id" else 1], a.fill, [], lang
+        ).rstrip(".")
+        if lang == "id":
+            frame = self.pick(
+                [
+                    'Pesan berantai yang menyebut "{h}" adalah hoaks.',
+                    'Klaim di media sosial bahwa "{h}" tidak benar.',
+                    'Kabar "{h}" yang beredar lewat WhatsApp sudah diklarifikasi sebagai hoaks.',
+                    'Warga diminta waspada terhadap pesan "{h}"; informasi itu keliru.',
+                ]
+            )
+        else:
+            frame = self.pick(
+                [
+                    'A chain message claiming "{h}" is a hoax.',
+                    'Social media posts saying "{h}" are not true.',
+                    'The rumour that "{h}" was debunked by officials.',
+                    'Residents were warned that the message "{h}" is false.',
+                ]
+            )
+        sentence = frame.format(h=hoax)
+        if self.chance(0.7):
+            new = add_footnoted(old, sentence, self.source(lang, a.fill), self.rng, lang)
+        else:
+            new = insert_in_paragraph(old, sentence, self.rng)
+        return (
+            old,
+            new,
+            self.summary(
+                lang, ["klarifikasi hoaks", "tambah klarifikasi"], ["debunk", "add fact-check"], 0.3
+            ),
+        )
+
+    def good_official_link(self, lang: str) -> tuple[str, str, str]:
+        """An official .go.id link, sometimes with a warning in capitals."""
+        a = self.article(lang, self.size())
+        old = a.render()
+        site = f"https://{a.fill['slug']}kab.go.id/{self.pick(['layanan', 'pengumuman', 'informasi', 'bantuan'])}"
+        line = self.pick(
+            [
+                f"Informasi resmi tersedia di [situs pemerintah kabupaten]({site}); pendaftaran GRATIS dan tidak dipungut biaya.",
+                f"Pengumuman resmi hanya dimuat di {site}. Jangan berikan kode OTP kepada siapa pun!",
+            ]
+            if lang == "id"
+            else [
+                f"Official information is published at [the regency website]({site}); registration is FREE.",
+                f"Announcements are only posted at {site}. Never share your OTP code with anyone!",
+            ]
+        )
+        return (
+            old,
+            insert_in_paragraph(old, line, self.rng),
+            self.summary(
+                lang,
+                ["tautan resmi", "tambah info resmi"],
+                ["official link", "add official info"],
+                0.3,
+            ),
+        )
+
+    def s_lookalike(self, lang: str, base: str | None = None) -> tuple[str, str, str]:
+        """A registration or aid link on a domain dressed up as an official one."""
+        a = self.article(lang, self.size())
+        old = a.render()
+        name = self.pick(
+            [
+                "bansos",
+                "kemensos",
+                "dukcapil",
+                "bpjs",
+                "pajak",
+                "kemenkeu",
+                "prakerja",
+                "samsat",
+                a.fill["slug"] + "kab",
+            ]
+        )
+        domain = self.pick(
+            [
+                f"{name}-go.id",
+                f"{name}-resmi.com",
+                f"{name}.go.id.{self.pick(['info', 'cc', 'xyz'])}",
+                f"daftar-{name}.online",
+                f"{name}-goid.site",
+                f"{name}{self.rng.randint(1, 99)}.web.app",
+            ]
+        )
+        if self.chance(0.25):
+            domain = self.pick(["bit.ly", "s.id", "cutt.ly", "tinyurl.com"])
+        url = f"https://{domain}/{self.pick(['daftar', 'klaim', 'login', 'cek', 'apk', 'form'])}"
+        line = self.pick(
+            [
+                f"Warga dapat mendaftar bantuan melalui [portal resmi]({url}).",
+                f"Pencairan dana desa kini bisa dicek di {url} dengan memasukkan NIK.",
+                f"Pendaftaran program dibuka di [{domain}]({url}), biaya administrasi Rp50.000.",
+                f"Klaim bantuan langsung tunai lewat link pendaftaran {url}.",
+            ]
+            if lang == "id"
+            else [
+                f"Residents can apply for aid through [the official portal]({url}).",
+                f"Village fund payments can now be checked at {url} using your ID number.",
+                f"Registration is open at [{domain}]({url}); a small admin fee applies.",
+                f"Claim your cash assistance via the registration link {url}.",
+            ]
+        )
+        return (
+            old,
+            insert_in_paragraph(old, line, self.rng, self.pick(["end", "mid"])),
+            self.summary(
+                lang,
+                ["tambah link", "info pendaftaran", "tautan resmi", "update"],
+                ["add link", "registration info", "official link"],
+                0.3,
+            ),
+        )
+
+    def h_pov(self, lang: str, base: str | None = None) -> tuple[str, str, str]:
+        """Polite promotion of, or attack on, a named person or party."""
+        a = self.article(lang, self.size())
+        old = a.render()
+        p = a.fill["person"]
+        party = self.pick(
+            ["Partai Maju Bersama", "Partai Suara Rakyat", "Partai Nusantara Baru"]
+            if lang == "id"
+            else ["the United Progress Party", "the People's Voice Party"]
+        )
+        line = self.pick(
+            [
+                f"Berkat kepemimpinan {p} yang visioner, desa ini berkembang pesat dan patut dicontoh.",
+                f"Kepala desa {p} dikenal merakyat dan layak dipilih kembali pada pemilihan berikutnya.",
+                f"Sayangnya, program ini disebut-sebut hanya pencitraan {party} menjelang pemilu.",
+                f"Banyak pihak menilai {p} tidak becus mengelola anggaran desa.",
+                f"Sosok hebat seperti {p} adalah satu-satunya yang benar-benar peduli rakyat.",
+                f"Pembangunan jalan ini merupakan prestasi gemilang {party}.",
+            ]
+            if lang == "id"
+            else [
+                f"Thanks to the visionary leadership of {p}, the village has flourished.",
+                f"Village head {p} is a tireless servant of the people who deserves re-election.",
+                f"Critics say the programme is merely a campaign stunt by {party}.",
+                f"Many believe {p} is incompetent and has failed the village.",
+                f"The new road is a remarkable achievement of {party}.",
+            ]
+        )
+        return (
+            old,
+            insert_in_paragraph(old, line, self.rng, self.pick(["end", "mid"])),
+            self.summary(
+                lang, ["tambah info", "melengkapi", "update"], ["add info", "expand", "update"], 0.4
+            ),
+        )
+
+    def h_formula(self, lang: str, base: str | None = None) -> tuple[str, str, str]:
+        """A made-up claim behind an unverifiable-source formula, in a sourced paragraph."""
+        a, old, i, _sentence = self._sourced_spot(lang, need_number=False)
+        claim = self.fill_sentence(
+            self.pick(FAKE_CLAIMS)[0 if lang == "id" else 1], a.fill, [], lang
+        )
+        claim = claim[0].lower() + claim[1:]
+        lead = self.pick(
+            [
+                "Menurut sumber terpercaya, ",
+                "Kabarnya, ",
+                "Menurut orang dalam, ",
+                "Info dari grup WhatsApp warga: ",
+                "Konon, ",
+            ]
+            if lang == "id"
+            else [
+                "According to sources, ",
+                "Insiders say ",
+                "It is rumoured that ",
+                "According to a forwarded message, ",
+            ]
+        )
+        lines = old.split("\n")
+        lines[i] = lines[i] + " " + lead + claim
+        new = "\n".join(lines)
+        if self.chance(0.3):
+            new = add_footnoted(
+                new,
+                "",
+                self.pick(
+                    [
+                        "Grup WhatsApp warga, pesan terusan.",
+                        "blog pribadi, 2023.",
+                        "TikTok @infodesa.",
+                        "Facebook, unggahan anonim.",
+                    ]
+                ),
+                self.rng,
+                lang,
+            ).replace(" [^", "[^", 1)
+        return (
+            old,
+            new,
+            self.summary(lang, ["info terbaru", "tambah info"], ["new info", "update"], 0.4),
+        )
+
 
 # --- authors and pages ----------------------------------------------------------------------
 
@@ -2347,6 +2767,17 @@ PLAN: list[tuple[str, str, str, int, list[str]]] = [
     ("hoax", "fabricated", "h_fabricated", 26, ["hoaxer"]),
     ("hoax", "swap-sources", "h_swap_sources", 17, ["hoaxer"]),
     ("hoax", "fake-source", "h_fake_source", 13, ["hoaxer"]),
+    # v2: subtle hoaxes, and the good-faith edits that look like them
+    ("hoax", "number-sourced", "h_number_sourced", 30, ["hoaxer", "casual", "established"]),
+    ("hoax", "negation", "h_negation", 20, ["hoaxer", "casual"]),
+    ("vandalism", "quiet-removal", "h_quiet_removal", 20, ["vandal", "hoaxer", "casual"]),
+    ("spam", "lookalike", "s_lookalike", 20, ["spammer", "newbie"]),
+    ("hoax", "pov", "h_pov", 20, ["hoaxer", "casual", "established"]),
+    ("hoax", "formula", "h_formula", 20, ["hoaxer", "newbie"]),
+    ("good", "reasoned-removal", "good_reasoned_removal", 20, ["established", "casual", "newbie"]),
+    ("good", "sourced-number", "good_sourced_number", 30, ["established", "casual", "newbie"]),
+    ("good", "debunk", "good_debunk", 20, ["established", "casual", "newbie"]),
+    ("good", "official-link", "good_official_link", 16, ["casual", "newbie"]),
 ]
 
 

@@ -4,11 +4,14 @@ Usage: ``.venv/bin/python scripts/time_vandalism_score.py [ROUNDS]``
 
 The page is a long article from the dataset generator's templates, grown to 20 KB. Each kind
 of edit is scored ROUNDS times (after a warm-up, so the word lists and model are loaded). Wall
-time includes whatever else the machine is doing; CPU time (this thread's) does not.
+time includes whatever else the machine is doing; CPU time (this thread's) does not. The CPU
+time of the claim-level analysis model v2 added (``wiki.vandalism.claims.analyse``) is printed
+beside it, measured in the same run, and so is the load average.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import sys
@@ -22,6 +25,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from make_vandalism_dataset import Edits, insert_in_paragraph  # noqa: E402
 
 from wiki.vandalism import Edit, score  # noqa: E402
+from wiki.vandalism.claims import analyse  # noqa: E402
+from wiki.vandalism.features import changed_text  # noqa: E402
 
 
 def page(maker: Edits, lang: str, size: int = 20_000) -> str:
@@ -59,6 +64,7 @@ def main() -> int:
         "replace everything": other,
     }
     print(f"old page: {len(old):,} characters, {len(lines)} lines; {rounds} rounds each")
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     all_times: list[float] = []
     all_cpu: list[float] = []
     for name, new in cases.items():
@@ -70,10 +76,20 @@ def main() -> int:
             score(edit)
             cpu.append((time.thread_time() - c0) * 1000)
             times.append((time.perf_counter() - t0) * 1000)
+        added, _removed = changed_text(old, new)
+        claims_cpu = []
+        for _ in range(rounds):
+            c0 = time.thread_time()
+            analyse(old, new, "", added)
+            claims_cpu.append((time.thread_time() - c0) * 1000)
         all_times += times
         all_cpu += cpu
-        print(f"  {name:<24} {summary(times)}   CPU {summary(cpu)}")
+        print(
+            f"  {name:<24} {summary(times)}   CPU {summary(cpu)}   "
+            f"of which claims CPU p50 {statistics.median(claims_cpu):5.2f} ms"
+        )
     print(f"  {'all':<24} {summary(all_times)}   CPU {summary(all_cpu)}")
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return 0
 
 

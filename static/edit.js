@@ -1,12 +1,22 @@
 // Edit form helpers. Everything here is optional: the form works without JavaScript.
 // 1. Keeps a draft of the text in localStorage while typing, and offers it back.
-// 2. On the conflict screen, puts your own text in the box in one click.
+// (The conflict screen has no text box: one choice per block, composed on the server.)
 (function () {
   "use strict";
   var form = document.getElementById("editform");
   var box = document.getElementById("wpTextbox1");
-  if (!form || !box) return;
+  if (!form) return;
   var key = "gotong-draft:" + form.getAttribute("data-draft-key");
+  if (!box) {
+    // The conflict screen: no text box, and no "restore" banner. Saving its choices publishes
+    // the page, so the text this browser kept is done with (wiki.js clears it on arrival).
+    form.addEventListener("submit", function (ev) {
+      if (ev.submitter && ev.submitter.name === "wpSave") {
+        try { window.localStorage.setItem(key + ":pending", "1"); } catch (e) { /* ignore */ }
+      }
+    });
+    return;
+  }
   var store = null;
   try { store = window.localStorage; } catch (e) { store = null; }
 
@@ -42,12 +52,5 @@
         try { store.setItem(key + ":pending", "1"); } catch (e) { /* ignore */ }
       }
     });
-  }
-
-  var useYours = document.getElementById("use-yours");
-  var yours = document.getElementById("wpYourText");
-  if (useYours && yours) {
-    useYours.hidden = false;
-    useYours.addEventListener("click", function () { box.value = yours.value; box.focus(); });
   }
 })();

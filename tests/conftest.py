@@ -34,6 +34,16 @@ def _pg_schema_url(base: str, schema: str) -> str:
 
 
 @pytest.fixture(autouse=True)
+def english_namespace_names() -> Iterator[None]:
+    """Namespace names follow the content language per process (create_app sets it): a test
+    that built an Indonesian wiki must not rename titles in the tests after it."""
+    from wiki.text import titles
+
+    yield
+    titles.set_content_language("en")
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Still argon2id, with the cheapest parameters: hashing cost is not what tests test."""
     from argon2 import PasswordHasher

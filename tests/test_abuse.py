@@ -232,3 +232,20 @@ def test_migration_seeds_disabled_rules_that_compile(database_url: str) -> None:
     text = "wkwkwk HAHAHAAAAAAAAAAAA " + " ".join(f"https://s{i}.example" for i in range(5))
     assert evaluate_all(rule_map, text, 1000) == ([1, 2], [])
     assert evaluate_all(rule_map, "a normal sentence, https://one.example", 1000) == ([], [])
+
+
+def test_seeded_rule_texts_show_in_the_readers_language(client: TestClient, db: Database) -> None:
+    """The seeded rules are stored in English; their names and messages are in the catalogue."""
+    name, message = abuse.SEED_TEXTS[4], abuse.SEED_TEXTS[5]
+    _rule(db, name=name, message=message, pattern="(?s)(https?://.*){5}", actions="warn")
+    _rule(db, name="Aturan sendiri 100%", message="", pattern="zzz", actions="warn")
+    links = " ".join(f"https://contoh{i}.example" for i in range(6))
+    client.get("/wiki/Main_Page?uselang=id")  # remembered in a cookie
+    r = _submit(client, "Tautan", links)
+    assert r.status_code == 200
+    assert "Suntingan Anda menambahkan banyak pranala luar." in r.text
+    rules = client.get("/wiki/Special:AbuseFilter?uselang=id").text
+    assert "Banyak pranala luar dari pengguna baru" in rules
+    assert "Aturan sendiri 100%" in rules  # a name of the wiki's own: shown as it is
+    table = rules.split('class="list abuse-rules"', 1)[1]
+    assert "peringatkan" in table and ">warn<" not in table

@@ -182,7 +182,8 @@ def test_get_revision_and_bare(client: TestClient) -> None:
     data = r.json()
     assert data.keys() == REVISION_KEYS
     vandalism = data.pop("vandalism")  # wiki.patrol.scoring; tested in tests/test_scoring.py
-    assert set(vandalism) == {"score", "badge", "reasons"} and 0 <= vandalism["score"] <= 1
+    assert set(vandalism) == {"score", "badge", "content", "editor", "reasons"}
+    assert 0 <= vandalism["score"] <= 1
     assert data == {
         "id": rid,
         "page": {"id": made["id"], "key": "Revisi", "title": "Revisi"},

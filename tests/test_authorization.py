@@ -60,6 +60,7 @@ def _setup_role(client: TestClient, db: Database, role: str) -> None:
                 reason="open proxy range",
                 allow_usertalk=False,
                 block_createaccount=True,
+                anon_only=False,  # a hard block: logged-in users on the range are blocked too
                 performer=logs.Performer("Admin"),
             )
         name = "Rangeuser"

@@ -82,6 +82,19 @@ def test_same_user_two_tabs_merge_the_same_way(client: TestClient) -> None:
     assert text.startswith("Pengantar") and text.endswith("Tambahan di akhir.")
 
 
+def _conflict_form(body: str) -> dict[str, str]:
+    """The hidden fields of the conflict screen's resolver form."""
+    import html
+
+    fields = {}
+    form = body[body.index('id="editform"') :]
+    for name in ("wpEditToken", "wpBaseRevId", "wpSection", "wpConflictParts"):
+        m = re.search(rf'name="{name}" value="([^"]*)"', form)
+        assert m, name
+        fields[name] = html.unescape(m.group(1))
+    return fields
+
+
 def test_overlapping_edits_conflict_and_keep_every_word(client: TestClient) -> None:
     edit(client, "C", ARTICLE)
     alice = open_form(client, "C")
@@ -92,30 +105,85 @@ def test_overlapping_edits_conflict_and_keep_every_word(client: TestClient) -> N
     assert r.status_code == 409
     body = r.text
     assert "Edit conflict" in body
-    box = re.search(r'<textarea id="wpTextbox1"[^>]*>(.*?)</textarea>', body, re.S)
-    assert box
-    proposal = box.group(1)
-    assert "2019" in proposal and "dua ribu dua puluh" in proposal
-    assert "&lt;&lt;&lt;&lt;&lt;&lt;&lt;" in proposal  # a clearly marked block
+    # No raw markers anywhere: one block with its two columns and four choices.
+    assert "&lt;&lt;&lt;&lt;&lt;&lt;&lt;" not in body and 'id="wpTextbox1"' not in body
+    block = body[body.index('id="conflict-block-0"') :]
+    block = block[: block.index("</fieldset>")]
+    assert "2019" in block and "dua ribu dua puluh" in block
+    values = re.findall(r'name="wpConflict0" value="(\w+)"', block)
+    assert values == ["theirs", "yours", "both", "manual"]
+    assert 'id="conflict-block-1"' not in body
     yours = re.search(r'<textarea id="wpYourText"[^>]*>(.*?)</textarea>', body, re.S)
     assert yours and "dua ribu dua puluh" in yours.group(1)
     assert raw(client, "C").count("2019") == 1
-    # Saving again from the conflict screen resolves it.
-    new_base = BASE_RE.search(body)
-    token = TOKEN_RE.search(body)
-    assert new_base and token
-    resolved = ARTICLE.replace("tahun 2020", "tahun 2019 (dua ribu sembilan belas)")
-    r = client.post(
-        "/wiki/C?action=submit",
-        data={
-            "wpEditToken": token.group(1),
-            "wpBaseRevId": new_base.group(1),
-            "wpTextbox1": resolved,
-            "wpSave": "1",
-        },
-    )
+    fields = _conflict_form(body)
+    # Choosing "keep mine" composes the text on the server and saves it.
+    r = client.post("/wiki/C?action=submit", data={**fields, "wpConflict0": "yours", "wpSave": "1"})
     assert r.status_code == 303
-    assert "dua ribu sembilan belas" in raw(client, "C")
+    assert raw(client, "C") == mine.rstrip()
+
+
+def test_conflict_choices_compose_the_text(client: TestClient) -> None:
+    edit(client, "D", ARTICLE)
+    alice, bob = open_form(client, "D"), open_form(client, "D")
+    submit(client, "D", alice, alice["wpTextbox1"].replace("tahun 2020", "tahun 2019"))
+    r = submit(client, "D", bob, bob["wpTextbox1"].replace("tahun 2020", "tahun 2021"))
+    fields = _conflict_form(r.text)
+    line = "Kebijakan ini dibuat pada tahun {} oleh pemerintah daerah."
+
+    def preview(choice: str, typed: str = "") -> str:
+        data = {**fields, "wpConflict0": choice, "wpConflictText0": typed, "wpPreview": "1"}
+        page = client.post("/wiki/D?action=submit", data=data)
+        assert page.status_code == 200
+        import html
+
+        box = re.search(r'<textarea id="wpTextbox1"[^>]*>(.*?)</textarea>', page.text, re.S)
+        assert box
+        return html.unescape(box.group(1))
+
+    assert line.format(2019) in preview("theirs") and "2021" not in preview("theirs")
+    assert line.format(2021) in preview("yours") and "2019" not in preview("yours")
+    both = preview("both")
+    assert line.format(2019) + "\n" + line.format(2021) in both
+    assert "Dibuat tahun 2022." in preview("manual", "Dibuat tahun 2022.")
+    # No choice (a browser would not send the form): the block comes back marked, and the
+    # save is refused with the text kept and the block pointed out.
+    r = client.post("/wiki/D?action=submit", data={**fields, "wpSave": "1"})
+    assert r.status_code == 400
+    assert "unresolved conflict" in r.text and "line 5" in r.text
+    assert "&lt;&lt;&lt;&lt;&lt;&lt;&lt; current" in r.text
+    assert "2021" not in raw(client, "D")
+
+
+def test_a_save_with_conflict_markers_is_refused_on_every_channel(client: TestClient) -> None:
+    edit(client, "M", ARTICLE)
+    marked = ARTICLE.replace(
+        "Belum ada sumber.\n",
+        "<<<<<<< current\nBelum ada sumber.\n=======\nSumber: BPS.\n>>>>>>> yours\n",
+    )
+    form = open_form(client, "M")
+    r = submit(client, "M", form, marked)
+    assert r.status_code == 400
+    assert "line 13" in r.text and "Sumber: BPS." in r.text  # the text is kept
+    rest = client.get("/w/rest.php/v1/page/M").json()
+    csrf = {"X-CSRF-Token": client.get("/w/rest.php/v1/session").json()["csrf_token"]}
+    r = client.put(
+        "/w/rest.php/v1/page/M",
+        json={"source": marked, "latest": {"id": rest["latest"]["id"]}, "comment": "x"},
+        headers=csrf,
+    )
+    assert r.status_code == 400, r.text
+    assert "line 13" in r.json()["message"]
+    r = client.post("/w/rest.php/v1/page", json={"title": "Baru", "source": marked}, headers=csrf)
+    assert r.status_code == 400
+    talk = open_form(client, "Talk:M")
+    r = submit(client, "Talk:M", talk, marked)
+    assert r.status_code == 400
+    assert "<<<<<<<" not in raw(client, "M")
+    # Markers inside fenced code are text, and a page that already quotes a block keeps
+    # saving.
+    fenced = ARTICLE + "\n```\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> branch\n```\n"
+    assert submit(client, "M", open_form(client, "M"), fenced).status_code == 303
 
 
 def test_section_edit_replaces_only_that_section(client: TestClient) -> None:

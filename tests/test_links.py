@@ -9,7 +9,7 @@ import pytest
 
 from wiki.db import Database
 from wiki.models import Page
-from wiki.navigation import categories, links, moves, redirects, reports
+from wiki.navigation import backlinks, categories, links, moves, redirects, reports
 from wiki.pages import rendering, revisions
 from wiki.patrol import logs
 from wiki.text import titles
@@ -158,23 +158,26 @@ def test_backlinks_expand_redirects_one_level_and_filter(db: Database) -> None:
     save(db, "Via", "[[Alias]]")
     member = save(db, "Member", "[[Category:Target]]").page.id
     with db.read() as s:
-        got = links.what_links_here(s, titles.parse("Target"))
+        got = backlinks.what_links_here(s, titles.parse("Target"))
         assert [(b.title.full, b.linked, b.redirect) for b in got.items] == [
             ("Linker", True, False),
             ("Alias", True, True),
         ]
         assert got.items[1].via_redirect == [titles.parse("Via")]
-        only_redirects = links.what_links_here(s, titles.parse("Target"), hide_links=True)
+        only_redirects = backlinks.what_links_here(s, titles.parse("Target"), hide_links=True)
         assert [b.page_id for b in only_redirects.items] == [alias]
-        no_redirects = links.what_links_here(s, titles.parse("Target"), hide_redirects=True)
+        no_redirects = backlinks.what_links_here(s, titles.parse("Target"), hide_redirects=True)
         assert [b.page_id for b in no_redirects.items] == [linker]
-        first = links.what_links_here(s, titles.parse("Target"), limit=1)
+        first = backlinks.what_links_here(s, titles.parse("Target"), limit=1)
         assert first.next_from == alias
-        rest = links.what_links_here(s, titles.parse("Target"), from_id=alias, limit=1)
+        rest = backlinks.what_links_here(s, titles.parse("Target"), from_id=alias, limit=1)
         assert [b.page_id for b in rest.items] == [alias] and rest.next_from is None
-        cat = links.what_links_here(s, Title(NS_CATEGORY, "Target"))
+        cat = backlinks.what_links_here(s, Title(NS_CATEGORY, "Target"))
         assert [(b.page_id, b.member) for b in cat.items] == [(member, True)]
-        assert links.what_links_here(s, Title(NS_CATEGORY, "Target"), hide_members=True).items == []
+        assert (
+            backlinks.what_links_here(s, Title(NS_CATEGORY, "Target"), hide_members=True).items
+            == []
+        )
     assert target
 
 

@@ -328,6 +328,14 @@ def test_tables_and_strikethrough() -> None:
     assert "<td><s>Jawa</s> Sumatra</td>" in html_out
 
 
+def test_table_alignment_is_a_class_not_a_style() -> None:
+    html_out = render("| Kota | Jumlah | Catatan |\n|:--|--:|:-:|\n| Medan | 2,18 | x |\n").html
+    assert "style=" not in html_out
+    assert '<th class="align-left">Kota</th>' in html_out
+    assert '<td class="align-right">2,18</td>' in html_out
+    assert '<td class="align-center">x</td>' in html_out
+
+
 def test_raw_html_is_escaped() -> None:
     html_out = render("<b>bold</b>\n\n<div>block</div>\n").html
     assert "&lt;b&gt;bold&lt;/b&gt;" in html_out

@@ -563,3 +563,33 @@ def test_prose(base: str, theirs: str, yours: str, expected: str | None) -> None
     else:
         assert result.clean, result.proposal()
         assert result.text() == expected
+
+
+def test_unresolved_blocks_are_found_outside_fenced_code() -> None:
+    from wiki.text.merging import new_unresolved_blocks, unresolved_blocks
+
+    text = "a\n<<<<<<< current\nx\n=======\ny\n>>>>>>> yours\nb\n"
+    [block] = unresolved_blocks(text)
+    assert block.line == 2 and block.text.startswith("<<<<<<< current\nx")
+    assert unresolved_blocks("```\n<<<<<<< a\nx\n=======\ny\n>>>>>>> b\n```\n") == []
+    assert unresolved_blocks("<<<<<<< a\nx\n>>>>>>> b\n") == []  # no middle: not a block
+    assert unresolved_blocks("<<<<<<<< a\nx\n=======\n>>>>>>> b\n") == []  # eight, not seven
+    # A page that already quotes a block may keep it; a second, new one is refused.
+    assert new_unresolved_blocks(text, text) == []
+    twice = text + "<<<<<<< current\nz\n=======\nw\n>>>>>>> yours\n"
+    [new] = new_unresolved_blocks(twice, text)
+    assert new.line == 8
+
+
+def test_resolved_applies_one_choice_per_block() -> None:
+    from wiki.text.merging import Resolution
+
+    result = merge3("a\nb\nc\nd\n", "a\nB1\nc\nD1\n", "a\nB2\nc\nD2\n")
+    assert len(result.conflicts) == 2
+    assert result.resolved({0: (Resolution.THEIRS, ""), 1: (Resolution.YOURS, "")}) == (
+        "a\nB1\nc\nD2\n"
+    )
+    both = result.resolved({0: (Resolution.BOTH, ""), 1: (Resolution.MANUAL, "d")})
+    assert both == "a\nB1\nB2\nc\nd\n"
+    half = result.resolved({0: (Resolution.YOURS, "")})
+    assert half == "a\nB2\nc\n<<<<<<< current\nD1\n=======\nD2\n>>>>>>> yours\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from sqlalchemy import select
 from starlette.testclient import TestClient
@@ -119,6 +120,52 @@ def test_ip_block_blocks_account_creation(client: TestClient, db: Database) -> N
     assert r.status_code == 403 and "proxy" in r.text
     fresh.headers["X-Forwarded-For"] = "198.51.100.1"
     assert fresh.get("/wiki/Special:CreateAccount").status_code == 200
+
+
+def test_ip_blocks_spare_logged_in_users_by_default(client: TestClient, db: Database) -> None:
+    """Indonesian carriers share addresses: an IP block is for anonymous users only unless the
+    admin unticks it, as in MediaWiki; account creation can still be prevented."""
+    make_user(db, "Boss", groups=("admin",))
+    make_user(db, "Relawan")
+    admin = TestClient(client.app, base_url="http://testserver", follow_redirects=False)
+    login(admin, "Boss")
+    edit(admin, "Halaman", "teks")
+    client.app.state.wiki.trusted_proxies = frozenset({"testclient"})
+
+    def block(target: str, **extra: str) -> None:
+        data = {
+            "wpEditToken": token_of(admin),
+            "target": target,
+            "expiry": "1 day",
+            "expiry_other": "",
+            "reason_list": "Inserting false information",
+            "reason": "dari warnet",
+            "block_createaccount": "1",
+            **extra,
+        }
+        assert admin.post("/wiki/Special:Block", data=data).status_code == 303
+
+    block("203.0.113.0/24", anon_only="1", expiry_other="10 hari")
+    anon = TestClient(client.app, base_url="http://testserver", follow_redirects=False)
+    anon.headers["X-Forwarded-For"] = "203.0.113.9"
+    assert edit(anon, "Halaman", "anon edit").status_code == 403
+    assert anon.get("/wiki/Special:CreateAccount").status_code == 403
+    member = TestClient(client.app, base_url="http://testserver", follow_redirects=False)
+    member.headers["X-Forwarded-For"] = "203.0.113.9"
+    login(member, "Relawan")
+    assert edit(member, "Halaman", "member edit").status_code == 303
+    listing = admin.get("/wiki/Special:BlockList?uselang=en").text
+    assert "Inserting false information: dari warnet" in listing
+    assert "anonymous users only" in listing
+    # Ten days from now, as a date in the reader's language; never ISO or "infinity".
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d", listing)
+    log = admin.get("/wiki/Special:Log?type=block&uselang=id").text
+    assert "+00:00" not in log and "infinity" not in log
+    # Unticked: the block applies to everyone on the address.
+    block("203.0.113.0/24", expiry="infinite")
+    assert edit(member, "Halaman", "member edit 2").status_code == 403
+    refused = member.get("/wiki/Halaman?action=edit&uselang=id").text
+    assert "tak terbatas" in refused and "infinite" not in refused
 
 
 def test_block_bad_input(client: TestClient, db: Database) -> None:

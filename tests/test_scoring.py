@@ -40,8 +40,12 @@ def test_score_is_stored_with_the_revision_and_recent_change(
         assert good.vandalism_score is not None and bad.vandalism_score is not None
         assert scoring.badge_of(bad.vandalism_score) == "bad"
         assert scoring.badge_of(good.vandalism_score) == "good"
-        codes = [r["code"] for r in json.loads(bad.vandalism_reasons)]
-        assert "removes_sources" in codes and "adds_insult" in codes and "new_author" in codes
+        stored = json.loads(bad.vandalism_reasons)
+        codes = [r["code"] for r in stored["reasons"]]
+        assert "removes_sources" in codes and "adds_insult" in codes
+        # The score, split: the content alone reaches the badge here.
+        assert stored["content"] >= scoring.load_model().thresholds["bad"]
+        assert abs(stored["content"] + stored["editor"] - bad.vandalism_score) < 1e-3
         rc = s.scalars(select(RecentChange).where(RecentChange.revision_id == bad.id)).one()
         assert rc.vandalism_score == bad.vandalism_score
 

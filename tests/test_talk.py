@@ -21,7 +21,7 @@ from wiki.models import IpNewTalk, Notification, Revision, TopicSubscription, Us
 from wiki.pages.revisions import Author
 from wiki.patrol import watchlist
 from wiki.settings import Settings
-from wiki.talk import notifications, threads
+from wiki.talk import notifications, signatures, threads
 from wiki.talk import posting as talk
 from wiki.text.titles import Title, parse
 
@@ -205,7 +205,7 @@ def test_editor_save_signs_and_notifies_but_a_revert_tells_nobody(
 
 def test_a_forged_signature_tells_nobody(db: Database, people: dict[str, int]) -> None:
     first = start(db)
-    stamp = threads.stamp(first.result.revision.timestamp + timedelta(seconds=5))
+    stamp = signatures.stamp(first.result.revision.timestamp + timedelta(seconds=5))
     forged = first.result.revision.text + f"\n* Hi @Ani — [[User:Sari|Sari]] {stamp}"
     with db.write() as s:
         talk.save(

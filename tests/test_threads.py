@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from wiki.talk import threads
+from wiki.talk import comments, signatures, threads
 from wiki.text import markup
 
 WHEN = datetime(2026, 12, 1, 9, 30, 15, tzinfo=UTC)
@@ -65,7 +65,7 @@ def test_parse_topics_comments_depths_and_parents() -> None:
 
 
 def test_signature_forms() -> None:
-    find = threads.find_signature
+    find = signatures.find_signature
     sig = find("Yes. — [[Pengguna:Budi S|Budi S]] 2026-11-29 12:30 (UTC)")
     assert sig and (sig.author, sig.anonymous) == ("Budi S", False)
     assert sig.timestamp == datetime(2026, 11, 29, 12, 30, tzinfo=UTC)
@@ -174,7 +174,7 @@ def test_prepare_escapes_what_would_break_the_thread() -> None:
     assert out[0] == "\\- starts like a list"
     assert out[1] == "\\## not a heading"
     assert out[2] == "\\==="
-    assert out[3].endswith("\\(UTC)") and threads.find_signature(out[3]) is None
+    assert out[3].endswith("\\(UTC)") and signatures.find_signature(out[3]) is None
     assert out[-1] == "```"  # the open fence is closed
     body = signed(text)
     new, _ = threads.insert_reply(PAGE, "c-Budi-20261129123005", body)
@@ -251,13 +251,13 @@ def test_mentions() -> None:
         "Not me@example.org, not `@code`, not [[User talk:Tono]] — " + BUDI
     )
     thread = threads.parse(text)
-    assert threads.mentions(thread, thread.comments[0]) == ["Sari", "Budi S", "Ani", "Dewi"]
+    assert comments.mentions(thread, thread.comments[0]) == ["Sari", "Budi S", "Ani", "Dewi"]
 
 
 def test_new_comments() -> None:
     reply, _ = threads.insert_reply(PAGE, "c-Budi-20261129123005", signed("New"))
-    assert [c.id for c in threads.new_comments(PAGE, reply)] == ["c-Rudi-20261201093015"]
-    assert threads.new_comments(reply, PAGE) == []
+    assert [c.id for c in comments.new_comments(PAGE, reply)] == ["c-Rudi-20261201093015"]
+    assert comments.new_comments(reply, PAGE) == []
 
 
 def test_annotate_html_marks_signatures_not_code() -> None:
@@ -269,7 +269,7 @@ def test_annotate_html_marks_signatures_not_code() -> None:
         seen.append(comment.id)
         return f"<a id='{comment.id}'>{comment.stamp}</a>"
 
-    out = threads.annotate_html(html, thread, tools)
+    out = comments.annotate_html(html, thread, tools)
     assert seen == [c.id for c in thread.comments]
     assert "quoted — [[User:X|X]] 2026-11-29 15:00:00 (UTC)" in out  # the code block is intact
     assert out.count("<a id=") == 4

@@ -225,7 +225,9 @@ def test_word_lists_have_several_dozen_entries_per_category_and_language() -> No
                 category, entry = line.split("\t")
                 counts[category] += 1
                 assert entry == entry.strip().lower()
-        assert min(counts.values()) >= 36, (name, counts)
+        # scam and pov (added with model v2) are narrower formulas: a dozen or more each.
+        assert min(v for c, v in counts.items() if c not in ("scam", "pov")) >= 36, (name, counts)
+        assert min(counts["scam"], counts["pov"]) >= 12, (name, counts)
     lex = lexicon()
     for word in ("anjing", "bangsat", "goblok", "tolol", "kampret", "viralkan", "hoax", "idiot"):
         assert word in lex.single
@@ -366,9 +368,9 @@ def test_scores_rank_vandalism_above_a_sourced_addition() -> None:
     assert 0.0 <= good.score < 0.2 < 0.8 < bad.score <= 1.0
     assert badge(bad.score) == "bad"
     assert badge(good.score) == "good"
-    assert bad.version == load_model().version == "v1"
+    assert bad.version == load_model().version == "v2"
     codes = [r.code for r in bad.reasons]
-    assert {"adds_insult", "new_author", "no_summary", "repeats_characters"} <= set(codes)
+    assert {"adds_insult", "repeats_characters"} <= set(codes)
     assert good.reasons == [] or all(r.contribution >= MIN_CONTRIBUTION for r in good.reasons)
 
 
@@ -388,8 +390,9 @@ def test_reasons_push_up_and_come_largest_first() -> None:
     by_code = {r.code: r for r in scored.reasons}
     assert by_code["removes_sources"].params == {"n": 2}
     assert by_code["removes_sources"].msgid == "removes {n} sources"
-    assert by_code["new_author"].params == {"days": 1, "n": 2}
     assert by_code["author_reverted"].params == {"n": 3}
+    assert by_code["author_reverted"].group == "editor"
+    assert by_code["removes_sources"].group == "content"
 
 
 def _extracted_msgids(path: Path) -> set[str]:
@@ -403,7 +406,7 @@ def _extracted_msgids(path: Path) -> set[str]:
 
 
 def test_reasons_are_translatable_msgids_with_params() -> None:
-    catalogue = _extracted_msgids(ROOT / "wiki" / "vandalism" / "model.py")
+    catalogue = _extracted_msgids(ROOT / "wiki" / "vandalism" / "reasons.py")
     edits = [
         INSULT_BY_NEW_IP,
         Edit(PAGE_EN, "", is_anonymous=True, edit_count=50),
@@ -420,7 +423,7 @@ def test_reasons_are_translatable_msgids_with_params() -> None:
             text = reason.message(lambda s: f"«{s}»")  # a "translation" keeps placeholders
             assert "{" not in text and "}" not in text
             assert text == f"«{reason.msgid}»".format(**reason.params)
-            assert all(isinstance(v, int) for v in reason.params.values())
+            assert all(isinstance(v, int | str) for v in reason.params.values())
     assert len(seen) >= 10, seen
 
 

@@ -18,12 +18,14 @@ from wiki.cache import Epoch
 from wiki.db import Database
 from wiki.errors import WikiError
 from wiki.settings import Settings
+from wiki.text import titles
 from wiki.web import (  # noqa: F401 (they register special pages)
     abuse,
     accounts,
     api,
     changes,
     cite,
+    export,
     navigation,
     pages,
     patrol,
@@ -69,6 +71,7 @@ def routes(assets: Assets) -> list[BaseRoute]:
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the app for ``settings`` (default: from the environment). Nothing is global."""
     settings = (settings or Settings.from_env()).validated().with_secret()
+    titles.set_content_language(settings.language)  # namespace names in URLs and on pages
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url)
     assets = Assets(STATIC_DIR)

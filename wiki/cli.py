@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from wiki import migrations
 from wiki.db import Database
+from wiki.dumps import export
 from wiki.errors import ConfigError, WikiError
 from wiki.models import Revision
 from wiki.pages import revisions
@@ -222,6 +223,86 @@ def cmd_rebuild_links(settings: Settings) -> int:
     return 0
 
 
+def _site(settings: Settings) -> export.SiteInfo:
+    from wiki import __version__
+
+    server = str(getattr(settings, "server_url", "") or "http://127.0.0.1:8000")
+    base = server.rstrip("/") + "/wiki/Main_Page"
+    return export.SiteInfo(
+        sitename=settings.site_name,
+        base=base,
+        generator=f"Gotong {__version__}",
+        lang=settings.language,
+    )
+
+
+def cmd_export(settings: Settings, names: list[str], current: bool, output: str) -> int:
+    """Stream pages (all, or ``names``) with their history as MediaWiki XML."""
+    db = Database(settings.database_url)
+    wanted = [titles.parse(n) for n in names] if names else None
+    out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
+    try:
+        stats = export.write(db, out, _site(settings), pages=wanted, history=not current)
+    finally:
+        if out is not sys.stdout.buffer:
+            out.close()
+    print(f"exported {stats.pages} pages, {stats.revisions} revisions", file=sys.stderr)
+    return 0
+
+
+def cmd_dump(settings: Settings, directory: str) -> int:
+    """Write a public full-history dump (no hidden parts), compressed, with checksums."""
+    from datetime import UTC, datetime
+
+    db = Database(settings.database_url)
+    for path in export.public_dump(db, Path(directory), _site(settings), day=datetime.now(UTC)):
+        print(path)
+    return 0
+
+
+def cmd_import(settings: Settings, path: str, prefix: str, keep_authors: bool, rc: bool) -> int:
+    """Import a MediaWiki XML export (``.gz``/``.bz2`` by extension), with a progress line."""
+    import bz2
+    import gzip
+    import time
+
+    from wiki.accounts.ratelimit import RateLimiter
+    from wiki.actions import imports
+    from wiki.actions.context import IMPORT, Actor, Env
+
+    db = Database(settings.database_url)
+    env = Env(settings, db, RateLimiter(db, settings.rate_limits))
+    actor = Actor(
+        user_id=None,
+        name="Maintenance script",
+        ip="127.0.0.1",
+        groups=frozenset({"*", "user", "autoconfirmed", "admin"}),
+        channel=IMPORT,
+    )
+    opener = {".gz": gzip.open, ".bz2": bz2.open}.get(Path(path).suffix, open)
+    started = time.monotonic()
+
+    def progress(report: imports.Report) -> None:
+        rate = report.revisions / max(time.monotonic() - started, 1e-6)
+        print(
+            f"\r{report.pages} pages, {report.revisions} revisions "
+            f"({report.skipped} already there), {rate:.0f} revisions/s",
+            end="",
+            file=sys.stderr,
+        )
+
+    options = imports.Options(prefix=prefix, keep_authors=keep_authors, recent_changes=rc)
+    with opener(path, "rb") as stream:  # type: ignore[operator]
+        report = imports.import_dump(env, actor, stream, options, progress)
+    print(file=sys.stderr)
+    for title, items in report.unconverted.items():
+        print(f"not converted in {title}: {', '.join(items)}", file=sys.stderr)
+    if report.renumbered:
+        print(f"{len(report.renumbered)} revisions got new ids (their ids were taken)")
+    print(f"imported {report.pages} pages, {report.revisions} revisions from {report.source}")
+    return 0
+
+
 def cmd_serve(settings: Settings, host: str, port: int, workers: int) -> int:
     import uvicorn
 
@@ -254,6 +335,25 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("name")
     create.add_argument("--role", choices=["patroller", "admin", "bot"], default=None)
     sub.add_parser("rebuild-links", help="rebuild the link tables from the latest page texts")
+    exp = sub.add_parser("export", help="write pages as MediaWiki XML (schema 0.11)")
+    exp.add_argument("titles", nargs="*", help="pages to export (default: every page)")
+    exp.add_argument("--current", action="store_true", help="only the latest revisions")
+    exp.add_argument("--output", "-o", default="-", help="file to write (default: stdout)")
+    imp = sub.add_parser("import", help="import a MediaWiki XML export (.xml, .xml.gz, .bz2)")
+    imp.add_argument("file")
+    imp.add_argument(
+        "--username-prefix",
+        default="imported",
+        help='authors from elsewhere are "PREFIX>Name" (default: imported)',
+    )
+    imp.add_argument(
+        "--keep-authors",
+        action="store_true",
+        help="recreate the exported accounts (moving a Gotong wiki); never merges accounts",
+    )
+    imp.add_argument("--rc", action="store_true", help="list imported revisions in recent changes")
+    dump = sub.add_parser("dump", help="write a public full-history dump with checksums")
+    dump.add_argument("directory", help="where to write the dump files")
     reindex = sub.add_parser("reindex", help="rebuild the search index and swap it in")
     reindex.add_argument(
         "--procs",
@@ -265,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
+        titles.set_content_language(settings.language)  # as create_app: names in the index
         if args.command == "init":
             return cmd_init(settings)
         if args.command == "check":
@@ -275,6 +376,12 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_rebuild_links(settings)
         if args.command == "reindex":
             return cmd_reindex(settings, max(1, args.procs))
+        if args.command == "export":
+            return cmd_export(settings, args.titles, args.current, args.output)
+        if args.command == "import":
+            return cmd_import(settings, args.file, args.username_prefix, args.keep_authors, args.rc)
+        if args.command == "dump":
+            return cmd_dump(settings, args.directory)
         return cmd_serve(settings, args.host, args.port, args.workers)
     except (ConfigError, WikiError) as exc:
         print(f"error: {exc.message}", file=sys.stderr)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
     func,
     select,
     true,
@@ -259,6 +260,9 @@ class Block(Base):
     reason: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
     allow_usertalk: Mapped[bool] = mapped_column(Boolean, default=True)
     block_createaccount: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: An IP or range block that spares logged-in users on the address (MediaWiki's default
+    #: for IP blocks: carriers share addresses widely).
+    anon_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     performer_text: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -599,3 +603,25 @@ class PasswordReset(Base):
         ForeignKey("user.id", name="fk_password_reset_user_id", ondelete="CASCADE")
     )
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# --- imports (wiki.dumps, wiki.actions.imports) -------------------------------------------------
+
+
+class ImportedRevision(Base):
+    """Where an imported revision came from, and its original text when it was converted
+    (wikitext to Markdown): the original stays retrievable, and a re-import recognises it."""
+
+    __tablename__ = "imported_revision"
+    __table_args__ = (Index("ix_imported_revision_source", "source", "original_id"),)
+
+    rev_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The sitename of the export it came from.
+    source: Mapped[str] = mapped_column(String(255))
+    original_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    model: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(64))
+    #: The text as it was in the file, when it was converted; NULL when stored as it came.
+    original_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: What did not convert, one item per line.
+    unconverted: Mapped[str] = mapped_column(Text, default="")

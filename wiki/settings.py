@@ -63,7 +63,8 @@ class Settings:
     diff_timeout: float = field(
         default=1.0,
         metadata=_help(
-            "Seconds a word-level diff may take before it falls back to a coarser paragraph diff."
+            "CPU seconds a word-level diff may take before it falls back to a coarser"
+            " paragraph diff (CPU time, so a busy machine does not change the answer)."
         ),
     )
     page_cache_size: int = field(

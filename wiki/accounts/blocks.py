@@ -1,4 +1,8 @@
-"""Blocks: an account, an IP address or an IP range stops editing until the block expires."""
+"""Blocks: an account, an IP address or an IP range stops editing until the block expires.
+
+As in MediaWiki, an IP or range block is *anonymous users only* by default: logged-in users on
+the address keep editing (Indonesian carriers share addresses widely), though the block can
+still prevent creating accounts from it."""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from wiki.accounts import users
@@ -20,6 +24,25 @@ MAX_RANGE = {4: 16, 6: 19}
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+#: The reasons Special:Block offers (MediaWiki's ipbreason-dropdown), translated where shown.
+REASONS = (
+    N_("Inserting false information"),
+    N_("Removing content from pages"),
+    N_("Inserting spam links to external sites"),
+    N_("Inserting nonsense or gibberish into pages"),
+    N_("Intimidating behaviour or harassment"),
+    N_("Abusing multiple accounts"),
+    N_("Unacceptable user name"),
+)
+
+
+def compose_reason(chosen: str, other: str) -> str:
+    """A reason from the list and free text, joined as MediaWiki does ("Spam: more")."""
+    chosen, other = chosen.strip(), other.strip()
+    if chosen and other:
+        return f"{chosen}: {other}"
+    return chosen or other
+
 
 @dataclass(frozen=True)
 class BlockInfo:
@@ -31,6 +54,12 @@ class BlockInfo:
     block_createaccount: bool
     performer: str
     created_at: datetime
+    anon_only: bool = False
+
+    @property
+    def is_ip(self) -> bool:
+        """Whether the target is an IP address or range (not an account)."""
+        return is_ip_target(self.target)
 
 
 def _info(b: Block) -> BlockInfo:
@@ -43,7 +72,17 @@ def _info(b: Block) -> BlockInfo:
         b.block_createaccount,
         b.performer_text,
         b.created_at,
+        b.anon_only,
     )
+
+
+def is_ip_target(target: str) -> bool:
+    """Whether ``target`` is an IP address or CIDR range."""
+    try:
+        ipaddress.ip_network(target, strict=False)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_target(session: Session, raw: str) -> tuple[str, int | None]:
@@ -72,9 +111,14 @@ def block(
     allow_usertalk: bool,
     block_createaccount: bool,
     performer: logs.Performer,
+    anon_only: bool | None = None,
 ) -> BlockInfo:
-    """Block (or re-block, replacing the old settings) and log it."""
+    """Block (or re-block, replacing the old settings) and log it.
+
+    ``anon_only`` applies to IP and range blocks only; None takes MediaWiki's default (True for
+    them). Account blocks always apply to the account."""
     target, user_id = parse_target(session, raw_target)
+    anon_only = user_id is None and (True if anon_only is None else anon_only)
     if expires_at is not None and expires_at <= utcnow():
         raise BadInput(N_("The expiry must be in the future."))
     existing = session.scalar(select(Block).where(Block.target == target))
@@ -89,6 +133,7 @@ def block(
         reason=reason[:500],
         allow_usertalk=allow_usertalk,
         block_createaccount=block_createaccount,
+        anon_only=anon_only,
         performer_text=performer.name,
         created_at=utcnow(),
     )
@@ -105,6 +150,7 @@ def block(
             "expiry": expires_at.isoformat() if expires_at else "infinity",
             "allow_usertalk": allow_usertalk,
             "block_createaccount": block_createaccount,
+            "anon_only": anon_only,
         },
     )
     return _info(row)
@@ -141,7 +187,9 @@ def active(session: Session) -> list[BlockInfo]:
 
 
 def find(session: Session, *, user_id: int | None, ip: str) -> BlockInfo | None:
-    """The block that applies to this account or IP (the account's own block first)."""
+    """The block that applies to this account or IP (the account's own block first).
+
+    An *anonymous users only* block of the IP does not apply to a logged-in ``user_id``."""
     now = utcnow()
     live = or_(Block.expires_at.is_(None), Block.expires_at > now)
     if user_id is not None:
@@ -152,6 +200,8 @@ def find(session: Session, *, user_id: int | None, ip: str) -> BlockInfo | None:
         addr = ipaddress.ip_address(ip)
     except ValueError:
         return None
+    if user_id is not None:
+        live = and_(live, Block.anon_only.is_(False))
     exact = session.scalar(select(Block).where(Block.target == str(addr), live))
     if exact is not None:
         return _info(exact)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from wiki import i18n
 from wiki.accounts import blocks, protection, rights
 from wiki.accounts.blocks import BlockInfo
 from wiki.errors import N_, PermissionDenied
@@ -36,6 +37,7 @@ ACTIONS: dict[str, tuple[str, bool, str | None]] = {
     "userrights": ("userrights", False, None),
     "abusefilter": ("abusefilter-modify", False, None),
     "watch": ("read", False, None),
+    "import": ("import", False, None),
 }
 #: Actions a blocked visitor may still take (MediaWiki lets blocked users keep their watchlist,
 #: and a blocked admin lift blocks, so that a mistaken self-block can be undone).
@@ -61,7 +63,7 @@ class Refusal:
 
     kind: str  # "anonymous", "login", "right", "blocked", "protected"
     msgid: str
-    params: dict[str, str]
+    params: dict[str, object]
     block: BlockInfo | None = None
     protection: protection.ProtectionInfo | None = None
 
@@ -105,8 +107,10 @@ def refusal(
         block = blocks.find(session, user_id=editor.user_id, ip=editor.ip)
         own_talk = title is not None and _own_talk(title, editor)
         if block is not None and not (writes_text and block.allow_usertalk and own_talk):
-            expiry = block.expires_at.isoformat() if block.expires_at else "infinite"
-            params = {"expiry": expiry, "reason": block.reason or "—"}
+            params: dict[str, object] = {
+                "expiry": i18n.Moment(block.expires_at),
+                "reason": block.reason or "—",
+            }
             return Refusal("blocked", MSG_BLOCKED, params, block=block)
     if title is None:
         return None
@@ -119,8 +123,8 @@ def refusal(
     protections = protection.current(session, title)
     if not protection.allowed(protections, protected_action, editor.groups):
         p = protections[protected_action]
-        params = {"who": p.level, "reason": p.reason or "—"}
-        return Refusal("protected", MSG_PROTECTED[protected_action], params, protection=p)
+        who = {"who": i18n.Word("group", p.level), "reason": p.reason or "—"}
+        return Refusal("protected", MSG_PROTECTED[protected_action], who, protection=p)
     return None
 
 

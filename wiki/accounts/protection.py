@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from wiki import i18n
 from wiki.accounts import rights
 from wiki.errors import N_, BadInput, PermissionDenied
 from wiki.models import Protection, utcnow
@@ -54,8 +55,8 @@ def check(session: Session, title: Title, action: str, groups: Iterable[str]) ->
         p = protections[action]
         raise PermissionDenied(
             N_("This page is protected ({level}) against {action}. Reason: {reason}"),
-            level=p.level,
-            action=action,
+            level=i18n.Word("group", p.level),
+            action=i18n.Word("action", action),
             reason=p.reason or "—",
         )
 

@@ -33,6 +33,7 @@ RIGHTS = (
     "noratelimit",
     "abusefilter-modify",
     "abusefilter-log-detail",
+    "import",  # import pages and their histories (Special:Import, wiki import)
 )
 
 #: Groups an admin can grant; ``*``, ``user`` and ``autoconfirmed`` are implicit.
@@ -62,6 +63,7 @@ GROUP_RIGHTS: dict[str, frozenset[str]] = {
             "noratelimit",
             "abusefilter-modify",
             "abusefilter-log-detail",
+            "import",
         }
     ),
     "bot": frozenset({"bot", "autopatrol", "editsemiprotected", "move", "noratelimit"}),

@@ -20,8 +20,10 @@ def block(
     reason: str,
     allow_usertalk: bool,
     block_createaccount: bool,
+    anon_only: bool = False,
 ) -> blocks.BlockInfo:
-    """Block an account, an IP or a range."""
+    """Block an account, an IP or a range (``anon_only``: an IP or range block that lets
+    logged-in users on it go on editing, MediaWiki's "anonymous users only")."""
     with env.db.write() as session:
         permissions.require(session, actor, "block")
         info = blocks.block(
@@ -31,6 +33,7 @@ def block(
             reason=reason,
             allow_usertalk=allow_usertalk,
             block_createaccount=block_createaccount,
+            anon_only=anon_only,
             performer=actor.performer,
         )
     env.changed(Change(accounts=True))

@@ -10,7 +10,7 @@ from wiki.actions.context import Actor, Change, Env
 from wiki.actions.editing import follow, saved
 from wiki.actions.screening import Screening, Stopped
 from wiki.errors import N_, BadInput
-from wiki.pages import visibility
+from wiki.pages import hiding
 from wiki.patrol import marks, reverts, watchlist
 from wiki.text.titles import Title
 
@@ -58,11 +58,11 @@ def rollback(env: Env, actor: Actor, title: Title, from_user: str) -> reverts.Ro
 
 def hide_revisions(
     env: Env, actor: Actor, rev_ids: list[int], *, hide: int, unhide: int, reason: str
-) -> visibility.Change:
+) -> hiding.Change:
     """Hide or show the text, summary or author of revisions of one page."""
     with env.db.write() as session:
         permissions.require(session, actor, "hiderevision")
-        change = visibility.set_visibility(
+        change = hiding.set_visibility(
             session, rev_ids, hide=hide, unhide=unhide, performer=actor.performer, reason=reason
         )
     env.changed(Change(titles=frozenset({change.title})))

@@ -29,7 +29,6 @@ from wiki.text import titles
 from wiki.text.titles import NS_CATEGORY, Title
 
 CHUNK = 500  # ids or titles per IN (...) list
-EXPAND_REDIRECTS = 20  # links to a redirect that WhatLinksHere shows under it
 
 Key = tuple[int, str]  # (namespace, title text)
 
@@ -76,7 +75,7 @@ def outgoing(parsed: Parsed) -> Outgoing:
     return Outgoing(frozenset(found), categories, redirect)
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -106,7 +105,7 @@ def existing_titles(session: Session, wanted: list[Title]) -> set[Title]:
         else:
             by_ns[t.ns].append(t.text)
     for ns, texts in by_ns.items():
-        for chunk in _chunks(sorted(set(texts))):
+        for chunk in chunks(sorted(set(texts))):
             rows = session.execute(
                 select(Page.title).where(Page.namespace == ns, Page.title.in_(chunk))
             )
@@ -129,7 +128,7 @@ def _target_ids(session: Session, keys: Iterable[Key]) -> dict[Key, int]:
         by_ns[ns].append(text)
     found: dict[Key, int] = {}
     for ns, texts in sorted(by_ns.items()):
-        for chunk in _chunks(sorted(texts)):
+        for chunk in chunks(sorted(texts)):
             rows = session.execute(
                 select(LinkTarget.id, LinkTarget.title).where(
                     LinkTarget.namespace == ns, LinkTarget.title.in_(chunk)
@@ -171,7 +170,7 @@ def _targets(
 
 def _insert_targets(session: Session, keys: list[Key]) -> None:
     """Create the target rows that do not exist yet, in key order."""
-    for chunk in _chunks(keys):
+    for chunk in chunks(keys):
         page_ids = _page_ids(session, chunk)
         rows = [
             {"namespace": ns, "title": t, "page_id": page_ids.get((ns, t)), "link_count": 0}
@@ -191,7 +190,7 @@ def _lock(session: Session, ids: Iterable[int]) -> set[int]:
     foreign-key checks (which take ``FOR KEY SHARE``) through.
     """
     locked: set[int] = set()
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in chunks(sorted(set(ids))):
         locked.update(
             session.scalars(
                 select(LinkTarget.id)
@@ -217,7 +216,7 @@ def _page_ids(session: Session, keys: Sequence[Key]) -> dict[Key, int]:
 
 
 def _count(session: Session, ids: list[int], delta: int) -> None:
-    for chunk in _chunks(sorted(ids)):
+    for chunk in chunks(sorted(ids)):
         session.execute(
             update_rows(LinkTarget)
             .where(LinkTarget.id.in_(chunk))
@@ -228,7 +227,7 @@ def _count(session: Session, ids: list[int], delta: int) -> None:
 
 def _collect(session: Session, ids: Iterable[int]) -> None:
     """Drop target rows that no page has and nothing links to any more."""
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in chunks(sorted(set(ids))):
         session.execute(
             delete(LinkTarget)
             .where(
@@ -296,7 +295,7 @@ def update(session: Session, page: Page, parsed: Parsed) -> None:
         )
         _count(session, [ids[k] for k in added], +1)
     if removed:
-        for chunk in _chunks(removed):
+        for chunk in chunks(removed):
             session.execute(
                 delete(Link).where(Link.from_page_id == page.id, Link.target_id.in_(chunk))
             )
@@ -404,7 +403,7 @@ def rebuild(
     category_rows: list[dict[str, Any]] = []
     flips: list[dict[str, Any]] = []
     done = 0
-    for chunk in _chunks(pages):
+    for chunk in chunks(pages):
         by_id = {p.id: p for p in chunk}
         texts = session.execute(
             select(Page.id, Revision.text)
@@ -433,14 +432,14 @@ def rebuild(
             progress(done)
 
     missing = sorted({k for _, k in link_rows} - ids.keys())
-    for part in _chunks(missing):
+    for part in chunks(missing):
         session.execute(
             insert(LinkTarget),
             [{"namespace": ns, "title": t, "page_id": None, "link_count": 0} for ns, t in part],
         )
     if missing:
         ids.update(_target_ids(session, missing))
-    for part in _chunks(link_rows, 5000):
+    for part in chunks(link_rows, 5000):
         session.execute(
             insert(Link), [{"from_page_id": pid, "target_id": ids[k]} for pid, k in part]
         )
@@ -448,20 +447,20 @@ def rebuild(
     for _, k in link_rows:
         counts[ids[k]] += 1
     count_rows = [{"tid": tid, "n": n} for tid, n in counts.items()]
-    for part in _chunks(count_rows, 5000):
+    for part in chunks(count_rows, 5000):
         session.execute(
             update_rows(LinkTarget.__table__)  # type: ignore[arg-type]
             .where(LinkTarget.__table__.c.id == bindparam("tid"))
             .values(link_count=bindparam("n")),
             list(part),
         )
-    for part in _chunks(redirect_rows, 5000):
+    for part in chunks(redirect_rows, 5000):
         session.execute(
             insert(Redirect), [{"from_page_id": pid, "target_id": ids[k]} for pid, k in part]
         )
-    for part in _chunks(category_rows, 5000):
+    for part in chunks(category_rows, 5000):
         session.execute(insert(CategoryLink), list(part))
-    for part in _chunks(flips, 5000):
+    for part in chunks(flips, 5000):
         session.execute(
             update_rows(Page.__table__)  # type: ignore[arg-type]
             .where(Page.__table__.c.id == bindparam("pid"))
@@ -505,134 +504,3 @@ def snapshot(session: Session) -> dict[str, set[tuple[Any, ...]]]:
         ),
         "page.is_redirect": rows(select(Page.id, Page.is_redirect)),
     }
-
-
-# --- backlinks ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Backlink:
-    """One page of Special:WhatLinksHere."""
-
-    page_id: int
-    title: Title
-    linked: bool  # it has a wiki link to the target (redirects to it too)
-    redirect: bool  # it is a redirect to the target
-    member: bool  # it is in the target category
-    #: For a redirect: pages that link to it (one level), and whether there are more.
-    via_redirect: list[Title]
-    more_via_redirect: bool
-
-
-@dataclass(frozen=True)
-class Backlinks:
-    items: list[Backlink]
-    next_from: int | None  # page id the next batch starts at
-
-
-def _titles_of(session: Session, ids: Iterable[int]) -> dict[int, Title]:
-    found: dict[int, Title] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        rows = session.execute(
-            select(Page.id, Page.namespace, Page.title).where(Page.id.in_(chunk))
-        )
-        found.update((r.id, Title(r.namespace, r.title)) for r in rows)
-    return found
-
-
-def what_links_here(
-    session: Session,
-    target: Title,
-    *,
-    from_id: int = 0,
-    limit: int = 50,
-    hide_links: bool = False,
-    hide_redirects: bool = False,
-    hide_members: bool = False,
-) -> Backlinks:
-    """Pages that link or redirect to ``target`` (or are members when it is a category),
-    by page id from ``from_id``; each redirect comes with the pages that link to it."""
-    limit = max(1, min(limit, 500))
-    tid = target_id(session, target)
-    candidates: set[int] = set()
-    redirect_ids = select(Redirect.from_page_id).where(Redirect.target_id == tid)
-    if tid is not None and not (hide_links and hide_redirects):
-        if hide_links:
-            stmt = redirect_ids.where(Redirect.from_page_id >= from_id).order_by(
-                Redirect.from_page_id
-            )
-        else:
-            stmt = select(Link.from_page_id).where(
-                Link.target_id == tid, Link.from_page_id >= from_id
-            )
-            if hide_redirects:
-                stmt = stmt.where(Link.from_page_id.not_in(redirect_ids))
-            stmt = stmt.order_by(Link.from_page_id)
-        candidates.update(session.scalars(stmt.limit(limit + 1)))
-    if target.ns == NS_CATEGORY and not hide_members:
-        candidates.update(
-            session.scalars(
-                select(CategoryLink.from_page_id)
-                .where(CategoryLink.category == target.text, CategoryLink.from_page_id >= from_id)
-                .order_by(CategoryLink.from_page_id)
-                .limit(limit + 1)
-            )
-        )
-    ordered = sorted(candidates)
-    page_ids, next_from = ordered[:limit], (ordered[limit] if len(ordered) > limit else None)
-    if not page_ids:
-        return Backlinks([], None)
-    linked: set[int] = set()
-    redirects: set[int] = set()
-    if tid is not None:
-        linked = set(
-            session.scalars(
-                select(Link.from_page_id).where(
-                    Link.target_id == tid, Link.from_page_id.in_(page_ids)
-                )
-            )
-        )
-        redirects = set(session.scalars(redirect_ids.where(Redirect.from_page_id.in_(page_ids))))
-    members: set[int] = set()
-    if target.ns == NS_CATEGORY:
-        members = set(
-            session.scalars(
-                select(CategoryLink.from_page_id).where(
-                    CategoryLink.category == target.text, CategoryLink.from_page_id.in_(page_ids)
-                )
-            )
-        )
-    names = _titles_of(session, page_ids)
-    items = []
-    for pid in page_ids:
-        via: list[Title] = []
-        more = False
-        if pid in redirects:
-            via, more = _links_to(session, names[pid])
-        items.append(
-            Backlink(
-                page_id=pid,
-                title=names[pid],
-                linked=pid in linked,
-                redirect=pid in redirects,
-                member=pid in members,
-                via_redirect=via,
-                more_via_redirect=more,
-            )
-        )
-    return Backlinks(items, next_from)
-
-
-def _links_to(session: Session, title: Title) -> tuple[list[Title], bool]:
-    tid = target_id(session, title)
-    if tid is None:
-        return [], False
-    rows = session.execute(
-        select(Page.namespace, Page.title)
-        .join(Link, Link.from_page_id == Page.id)
-        .where(Link.target_id == tid)
-        .order_by(Link.from_page_id)
-        .limit(EXPAND_REDIRECTS + 1)
-    ).all()
-    found = [Title(r.namespace, r.title) for r in rows]
-    return found[:EXPAND_REDIRECTS], len(found) > EXPAND_REDIRECTS

@@ -146,6 +146,33 @@ def check_summary(summary: str) -> str:
     return summary
 
 
+class UnresolvedConflict(BadInput):
+    """A text still holds a marked block from the conflict screen (``wiki.text.merging``)."""
+
+    def __init__(self, blocks: list[merging.UnresolvedBlock]) -> None:
+        first = blocks[0]
+        super().__init__(
+            N_(
+                "Nothing was saved: your text still holds an unresolved conflict block on "
+                "line {line} (“{start}”). In each such block choose what to keep and delete "
+                "the lines <<<<<<<, ======= and >>>>>>>, then save again."
+            ),
+            count=len(blocks),
+            line=first.line,
+            start=first.text.split("\n", 1)[0],
+        )
+        self.blocks = blocks
+
+
+def check_resolved(text: str, previous: str) -> None:
+    """Raise UnresolvedConflict when ``text`` holds conflict blocks that ``previous`` lacks.
+
+    Every save channel ends in :func:`save`, so none of them can publish the markers."""
+    blocks = merging.new_unresolved_blocks(text, previous)
+    if blocks:
+        raise UnresolvedConflict(blocks)
+
+
 def _lock_page(session: Session, title: Title) -> Page | None:
     stmt = select(Page).where(Page.namespace == title.ns, Page.title == title.text)
     if session.get_bind().dialect.name == "postgresql":
@@ -240,6 +267,7 @@ def save(
             raise BadInput(N_("A section edit needs the revision it started from."))
         if not text:
             raise BadInput(N_("A new page cannot be empty."))
+        check_resolved(text, "")
         page = Page(namespace=title.ns, title=title.text, created_at=now, touched_at=now)
         session.add(page)
         try:
@@ -265,6 +293,7 @@ def save(
                 yours=text,
                 proposal=text,
             )
+        check_resolved(text, parent.text)
         if base_id != parent.id:
             if not merge:
                 raise EditConflict(

@@ -49,6 +49,23 @@ __all__ = [
 ]
 
 ACTIONS = ("log", "tag", "warn", "disallow", "throttle")
+
+#: The names and messages of the rules migration 0009 seeds, stored in English: marked here so
+#: the catalogues translate them where they are shown.
+SEED_TEXTS = (
+    N_("Page blanking by new users"),
+    N_(
+        "You removed most of this page. If that was a mistake, go back; if it was on purpose, "
+        "say why in the summary and save again."
+    ),
+    N_("Repeated characters"),
+    N_("Your edit repeats a character many times."),
+    N_("Many external links from new users"),
+    N_(
+        "Your edit adds many external links. Links to commercial sites are removed; please add "
+        "sources only."
+    ),
+)
 #: Time for all patterns of one edit; rules not started by then count as not matched.
 BUDGET_MS = 50.0
 THROTTLE_WINDOW = timedelta(hours=1)

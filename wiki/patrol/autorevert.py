@@ -4,7 +4,8 @@ Called by the save routes right after a save, in the same transaction, only when
 on. It reverts an edit only when all of these hold:
 
 * its stored score is at least the model's ``auto_revert`` threshold (the lowest score whose
-  false-positive rate on the held-out evaluation set is under 1 %, ``data/model-v1.json``);
+  false-positive rate on the development set is under 1 %, ``data/model-v2.json``; editor
+  facts alone never reach it);
 * its author is anonymous or not autoconfirmed;
 * the software has not auto-reverted this author on this page in the last day.
 

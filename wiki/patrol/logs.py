@@ -26,6 +26,7 @@ LOG_TYPES = (
     "revision",  # revision visibility (hide/unhide)
     "rights",
     "abusefilter",
+    "import",  # pages imported from an XML export (wiki.actions.imports)
 )
 
 

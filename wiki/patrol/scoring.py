@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from wiki.models import LogEntry, Page, RecentChange, Revision, User, utcnow
 from wiki.text.titles import Title
 from wiki.vandalism.features import Edit
-from wiki.vandalism.model import Badge, Reason, Scored, badge, load_model, score
+from wiki.vandalism.model import Badge, Scored, badge, load_model, score
+from wiki.vandalism.reasons import Param, Reason
 
 __all__ = [
     "BADGES",
@@ -200,42 +201,71 @@ def _looks_like_ip(name: str) -> bool:
     return True
 
 
-def reasons_to_json(reasons: list[Reason]) -> str:
+def reasons_to_json(
+    reasons: list[Reason], *, content: float | None = None, editor: float | None = None
+) -> str:
+    """The stored form of a score's explanation: its reasons, and how much of the score came
+    from the content and how much from the editor (a JSON object; older rows hold a list)."""
     return json.dumps(
-        [
-            {
-                "code": r.code,
-                "msgid": r.msgid,
-                "params": dict(r.params),
-                "contribution": r.contribution,
-            }
-            for r in reasons
-        ],
+        {
+            "content": None if content is None else round(content, 4),
+            "editor": None if editor is None else round(editor, 4),
+            "reasons": [
+                {
+                    "code": r.code,
+                    "msgid": r.msgid,
+                    "params": dict(r.params),
+                    "contribution": r.contribution,
+                    "group": r.group,
+                    "marks": list(r.marks),
+                }
+                for r in reasons
+            ],
+        },
         ensure_ascii=False,
+    )
+
+
+def _param(value: object) -> Param:
+    return value if isinstance(value, int | str) and not isinstance(value, bool) else str(value)
+
+
+def _explanation(raw: str | None) -> tuple[list[Any], float | None, float | None]:
+    try:
+        data = json.loads(raw or "[]")
+    except ValueError:
+        return [], None, None
+    if isinstance(data, list):  # stored before the content/editor split
+        return data, None, None
+    if not isinstance(data, dict):
+        return [], None, None
+    items = data.get("reasons")
+    content, editor = data.get("content"), data.get("editor")
+    return (
+        items if isinstance(items, list) else [],
+        float(content) if isinstance(content, int | float) else None,
+        float(editor) if isinstance(editor, int | float) else None,
     )
 
 
 def reasons_from_json(raw: str | None) -> list[Reason]:
     """Stored reasons back as :class:`Reason` objects (bad entries are skipped)."""
-    try:
-        data = json.loads(raw or "[]")
-    except ValueError:
-        return []
     out: list[Reason] = []
-    if not isinstance(data, list):
-        return out
-    for item in data:
+    for item in _explanation(raw)[0]:
         if not isinstance(item, dict):
             continue
         params = item.get("params") or {}
+        marks = item.get("marks") or []
         out.append(
             Reason(
                 code=str(item.get("code", "")),
                 contribution=float(item.get("contribution", 0.0)),
                 msgid=str(item.get("msgid", "")),
-                params={str(k): int(v) for k, v in params.items()}
+                params={str(k): _param(v) for k, v in params.items()}
                 if isinstance(params, dict)
                 else {},
+                group="editor" if item.get("group") == "editor" else "content",
+                marks=tuple(str(m) for m in marks) if isinstance(marks, list) else (),
             )
         )
     return out
@@ -252,7 +282,9 @@ def score_revision(
     scored = score(edit_facts(session, page, rev, parent))
     value = round(scored.score, 4)
     rev.vandalism_score = value
-    rev.vandalism_reasons = reasons_to_json(scored.reasons)
+    rev.vandalism_reasons = reasons_to_json(
+        scored.reasons, content=scored.content, editor=scored.editor
+    )
     if rc is not None:
         rc.vandalism_score = value
     return scored
@@ -269,18 +301,29 @@ class StoredScore:
     score: float
     badge: Badge
     reasons: list[Reason]
+    content: float | None = None  # the score from the content alone (None: stored before v2)
+    editor: float | None = None  # what the facts about the editor added (may be negative)
+
+    @property
+    def marks(self) -> list[str]:
+        """The changed text the reasons are about, for the diff page to highlight."""
+        return [m for r in self.reasons for m in r.marks]
 
     def as_json(self, gettext: Callable[[str], str] | None = None) -> dict[str, Any]:
-        """``{"score", "badge", "reasons": [{"code", "message", "params"}]}``; messages in
-        English unless ``gettext`` is given."""
+        """``{"score", "badge", "content", "editor", "reasons": [{"code", "message",
+        "params", "group", "marks"}]}``; messages in English unless ``gettext`` is given."""
         return {
             "score": self.score,
             "badge": self.badge,
+            "content": self.content,
+            "editor": self.editor,
             "reasons": [
                 {
                     "code": r.code,
                     "message": r.message(gettext or _english),
                     "params": dict(r.params),
+                    "group": r.group,
+                    "marks": list(r.marks),
                 }
                 for r in self.reasons
             ],
@@ -291,8 +334,13 @@ def stored(rev: Revision) -> StoredScore | None:
     """The score saved with ``rev``; None for revisions saved before scoring existed."""
     if rev.vandalism_score is None:
         return None
+    _items, content, editor = _explanation(rev.vandalism_reasons)
     return StoredScore(
-        rev.vandalism_score, badge(rev.vandalism_score), reasons_from_json(rev.vandalism_reasons)
+        rev.vandalism_score,
+        badge(rev.vandalism_score),
+        reasons_from_json(rev.vandalism_reasons),
+        content,
+        editor,
     )
 
 

@@ -28,7 +28,7 @@ from wiki.errors import N_, BadInput, EditConflict, NotFound
 from wiki.models import IpNewTalk, Page, Revision, TopicSubscription, User, Watch, utcnow
 from wiki.pages import revisions
 from wiki.pages.revisions import Author, SaveResult
-from wiki.talk import notifications, threads
+from wiki.talk import comments, notifications, signatures, threads
 from wiki.text import sections, titles
 from wiki.text.titles import Title
 
@@ -242,7 +242,7 @@ def save(
 
 
 def _same_person(name: str, author: Author) -> bool:
-    if threads.is_ip(name) and threads.is_ip(author.name):
+    if signatures.is_ip(name) and signatures.is_ip(author.name):
         return canonical_ip(name) == canonical_ip(author.name)
     return name.replace("_", " ").lower() == author.name.replace("_", " ").lower()
 
@@ -309,11 +309,11 @@ def after_save(
         previous = session.get(Revision, rev.parent_id) if rev.parent_id else None
         old_text = previous.text if previous else ""
     owner = title.text.split("/", 1)[0] if title.ns == titles.NS_USER_TALK else None
-    if owner and threads.is_ip(owner) and not _same_person(owner, author):
+    if owner and signatures.is_ip(owner) and not _same_person(owner, author):
         flag_new_messages(session, owner, rev.id)
     new = [
         c
-        for c in threads.new_comments(old_text, rev.text)
+        for c in comments.new_comments(old_text, rev.text)
         if _same_person(c.author, author) and abs(c.timestamp - rev.timestamp) <= NEW_COMMENT_WINDOW
     ]
     thread = threads.parse(rev.text)
@@ -321,12 +321,12 @@ def after_save(
     # name -> (kind, comment); None: a change to a user talk page that added no comment
     wanted: dict[str, list[tuple[str, threads.Comment | None]]] = {}
     for comment in new:
-        for name in threads.mentions(thread, comment):
+        for name in comments.mentions(thread, comment):
             wanted.setdefault(name, []).append(("mention", comment))
         answered = thread.comment(comment.parent) if comment.parent else None
         if answered is not None and not answered.anonymous:
             wanted.setdefault(answered.author, []).append(("reply", comment))
-    if owner and not threads.is_ip(owner):
+    if owner and not signatures.is_ip(owner):
         wanted.setdefault(owner, []).append(("usertalk", new[0] if new else None))
     ids = _user_ids(session, set(wanted))
 
@@ -378,7 +378,7 @@ def _notify(
     extra: dict[str, str] = {}
     if comment is not None:
         topic = thread.topic_of(comment)
-        extra = {"topic": topic.heading, "excerpt": threads.excerpt(thread, comment)}
+        extra = {"topic": topic.heading, "excerpt": comments.excerpt(thread, comment)}
         if kind == "topic":
             new_topic = comment.topic not in old_topics and thread.starts_topic(comment)
             extra["event"] = "new-topic" if new_topic else "comment"

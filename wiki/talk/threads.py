@@ -30,41 +30,33 @@ first comment's author and timestamp (``h-<heading slug>`` while it has no signe
 from __future__ import annotations
 
 import difflib
-import ipaddress
 import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from wiki.errors import InvalidTitle
-from wiki.text import markup, titles
+from wiki.talk.signatures import (
+    Signature,
+    find_signature,
+    signature,
+    stamp,
+    user_link,
+)
+from wiki.text import markup
 
 SEPARATOR = " — "
-STAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 MAX_SUBJECT = 200
-MAX_MENTIONS = 20
-#: How far (in characters) a signature's user link may be from its timestamp.
-SIGNATURE_REACH = 100
 #: Above this many line comparisons, an edit is too big to guess which comments it added.
 MAX_DIFF_WORK = 4_000_000
 
-_STAMP = re.compile(
-    r"(?<![\d-])(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))? \(UTC\)[ \t]*$"
-)
-_HTML_STAMP = re.compile(
-    r"(?<![\w-])(\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?::\d{2})? \(UTC\))"
-    r"(?=[ \t]*(?:\n|<br|</p>|</li>|<ul|<ol|</td>|$))"
-)
-_HTML_SKIP = re.compile(r"<pre[\s>].*?</pre>|<code[\s>].*?</code>", re.S)
-_LINK = re.compile(r"\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
 _TILDES = re.compile(r"(?<!~)~{3,5}(?!~)")
-_CODE_SPAN = re.compile(r"(`+).+?(?<!`)\1(?!`)")
+CODE_SPAN_RE = re.compile(r"(`+).+?(?<!`)\1(?!`)")
 _LIST_ITEM = re.compile(r"([ \t]*)([*+-]|\d{1,9}[.)])([ \t]+|$)")
 _HEADING_LINE = re.compile(r"[ ]{0,3}(?=#{1,6}(?:[ \t]|$))")
 _SETEXT_LINE = re.compile(r"[ ]{0,3}(?=(?:=+|-+)[ \t]*$)")
@@ -72,8 +64,6 @@ _FENCE_LINE = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*$")
 _REDIRECT_LINE = re.compile(r"#(?:redirect|alih)\b", re.I)
 _CATEGORY_LINE = re.compile(r"\s*(?:\[\[\s*(?:category|kategori)\s*:[^\[\]]*\]\]\s*)+$", re.I)
 _TRAILING_TILDES = re.compile(r"[ \t]*(?:—|--)?[ \t]*~{3,5}[ \t]*$")
-_MENTION = re.compile(r"(?<![\w@./+-])@([^\s@\[\]|#<>{}/:,;!?()\"'`*~=]+)")
-_CONTRIBUTIONS = frozenset({"contributions", "kontribusipengguna", "kontribusi"})
 
 
 class CommentNotFound(LookupError):
@@ -96,82 +86,6 @@ def _md() -> MarkdownIt:
 
 
 _MD = _md()
-
-
-# --- signatures ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Signature:
-    """A signature found at the end of a line."""
-
-    author: str  # the account name, or the IP
-    anonymous: bool
-    timestamp: datetime
-    stamp: str  # the timestamp as written, e.g. "2026-11-29 12:30:05 (UTC)"
-    column: int  # where the author link starts
-
-
-def is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def stamp(when: datetime) -> str:
-    """The UTC timestamp of a signature: ``2026-11-29 12:30:05 (UTC)``."""
-    return when.astimezone(UTC).strftime(STAMP_FORMAT) + " (UTC)"
-
-
-def user_link(name: str, *, anonymous: bool) -> str:
-    """A link to the user page, or to an IP's contributions."""
-    if anonymous:
-        return f"[[Special:Contributions/{name}|{name}]]"
-    return f"[[User:{name}|{name}]]"
-
-
-def signature(name: str, *, anonymous: bool, when: datetime) -> str:
-    """What ``~~~~`` expands to: the user link and the UTC timestamp."""
-    return f"{user_link(name, anonymous=anonymous)} {stamp(when)}"
-
-
-def _user_of(target: str) -> tuple[str, bool] | None:
-    """(name, anonymous) when a link target is a user page, user talk page or contributions."""
-    try:
-        title = titles.parse(target.strip())
-    except InvalidTitle:
-        return None
-    if title.ns in (titles.NS_USER, titles.NS_USER_TALK):
-        name = title.text.split("/", 1)[0]
-    elif title.ns == titles.NS_SPECIAL:
-        page, _, name = title.text.partition("/")
-        if page.replace(" ", "").lower() not in _CONTRIBUTIONS or not name.strip():
-            return None
-        name = name.strip()
-    else:
-        return None
-    return name, is_ip(name)
-
-
-def find_signature(line: str) -> Signature | None:
-    """The signature that ends ``line``, or None."""
-    match = _STAMP.search(line)
-    if match is None:
-        return None
-    year, month, day, hour, minute, second = (int(g or 0) for g in match.groups())
-    try:
-        when = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    except ValueError:
-        return None
-    for link in reversed(list(_LINK.finditer(line, 0, match.start()))):
-        if match.start() - link.end() > SIGNATURE_REACH:
-            break
-        who = _user_of(link.group(1))
-        if who is not None:
-            return Signature(who[0], who[1], when, match.group(0).rstrip(), link.start())
-    return None
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -385,7 +299,7 @@ def _code_lines(text: str) -> set[int]:
 def _outside_code_spans(line: str, fn: Callable[[str], str]) -> str:
     parts: list[str] = []
     pos = 0
-    for span in _CODE_SPAN.finditer(line):
+    for span in CODE_SPAN_RE.finditer(line):
         parts.append(fn(line[pos : span.start()]))
         parts.append(span.group())
         pos = span.end()
@@ -647,82 +561,3 @@ def presave(old: str, new: str, name: str, *, anonymous: bool, when: datetime) -
         else:
             lines[last] = line + SEPARATOR + sig
     return "\n".join(lines)
-
-
-# --- what a new comment says -------------------------------------------------------------------
-
-
-def new_comments(old: str, new: str) -> list[Comment]:
-    """Comments of ``new`` whose ids are not in ``old``, in document order."""
-    before = {c.id for c in parse(old).comments}
-    return [c for c in parse(new).comments if c.id not in before]
-
-
-def _normal_name(raw: str) -> str | None:
-    name = " ".join(raw.replace("_", " ").split())
-    if not name or name.startswith(".") or len(name) > 85:
-        return None
-    return name[0].upper() + name[1:]
-
-
-def mentions(thread: Thread, comment: Comment) -> list[str]:
-    """User names a comment mentions with ``[[User:Name]]`` or ``@Name``, in order, no repeats
-    (code and the comment's own signature excluded)."""
-    names: list[str] = []
-    text_lines = [
-        line
-        for i, line in enumerate(thread.text(comment).split("\n"), start=comment.start)
-        if i not in thread.code_lines
-    ]
-    for line in text_lines:
-        line = _CODE_SPAN.sub(" ", line)
-        found: list[tuple[int, str]] = []
-        for link in _LINK.finditer(line):
-            try:
-                title = titles.parse(link.group(1).strip())
-            except InvalidTitle:
-                continue
-            if title.ns == titles.NS_USER and not is_ip(title.text):
-                found.append((link.start(), title.text.split("/", 1)[0]))
-        for at in _MENTION.finditer(_LINK.sub(lambda m: " " * len(m.group()), line)):
-            name = _normal_name(at.group(1).rstrip("."))
-            if name is not None:
-                found.append((at.start(), name))
-        for _, name in sorted(found):
-            if name not in names:
-                names.append(name)
-    return names[:MAX_MENTIONS]
-
-
-def excerpt(thread: Thread, comment: Comment, limit: int = 160) -> str:
-    """The comment as plain text, shortened to ``limit`` characters."""
-    text = " ".join(markup.plain_text(thread.text(comment)).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-# --- the rendered page -------------------------------------------------------------------------
-
-
-def annotate_html(html: str, thread: Thread, tools: Callable[[Comment], str]) -> str:
-    """Replace each comment's timestamp in the page's rendered HTML by ``tools(comment)`` (its
-    anchor and Reply link). Timestamps are matched to the parsed comments in order, so one that
-    is not a signature (in code, mid-sentence) is left alone."""
-    skip = [(m.start(), m.end()) for m in _HTML_SKIP.finditer(html)]
-    skip_starts = [s for s, _ in skip]
-    comments = thread.comments
-    out: list[str] = []
-    pos = k = 0
-    for match in _HTML_STAMP.finditer(html):
-        i = bisect_right(skip_starts, match.start()) - 1
-        if i >= 0 and match.start() < skip[i][1]:
-            continue
-        j = next(
-            (j for j in range(k, min(k + 4, len(comments))) if comments[j].stamp == match.group(1)),
-            None,
-        )
-        if j is None:
-            continue
-        out += [html[pos : match.start()], tools(comments[j])]
-        pos, k = match.end(), j + 1
-    out.append(html[pos:])
-    return "".join(out)

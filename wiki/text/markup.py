@@ -31,7 +31,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
-RENDERER_VERSION = 1  # bump whenever the HTML for the same text changes (cache key)
+RENDERER_VERSION = 2  # bump whenever the HTML for the same text changes (cache key)
 TOC_LABEL_PLACEHOLDER = "\x03toc\x03"
 TOC_MIN_HEADINGS = 3
 
@@ -316,12 +316,29 @@ def _render_image(
     return result
 
 
+_ALIGN_STYLE = re.compile(r"text-align:(left|center|right)")
+
+
+def _table_align_rule(state: StateCore) -> None:
+    """Column alignment as a class (``align-right``): the CSP forbids style attributes."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = token.attrGet("style")
+            if style is None:
+                continue
+            del token.attrs["style"]
+            match = _ALIGN_STYLE.fullmatch(str(style))
+            if match:
+                token.attrSet("class", f"align-{match.group(1)}")
+
+
 def _build() -> MarkdownIt:
     md = _WikiMarkdown("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False)
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.core.ruler.push("gotong_page", _page_rule)
+    md.core.ruler.push("gotong_table_align", _table_align_rule)
     md.add_render_rule("wikilink_open", _render_wikilink_open)
     md.add_render_rule("wikilink_close", _render_wikilink_close)
     md.add_render_rule("category", lambda *_: "")
@@ -440,3 +457,8 @@ def sections(text: str) -> list[tuple[int, int]]:
                 break
         spans.append((page.heading_lines[i] + skipped, end))
     return spans
+
+
+def redirect_target(text: str) -> str | None:
+    """The normalised target of a page text that is a redirect (``#REDIRECT [[Target]]``)."""
+    return _split_redirect(text, _default_title)[0]

@@ -42,6 +42,7 @@ Time limit
 
 from __future__ import annotations
 
+import enum
 import re
 import time
 from collections import Counter
@@ -51,7 +52,17 @@ from diff_match_patch import diff_match_patch
 
 from wiki.text.diffing import increasing_chain
 
-__all__ = ["Chunk", "Conflict", "MergeResult", "merge3", "tokenize"]
+__all__ = [
+    "Chunk",
+    "Conflict",
+    "MergeResult",
+    "Resolution",
+    "UnresolvedBlock",
+    "merge3",
+    "new_unresolved_blocks",
+    "tokenize",
+    "unresolved_blocks",
+]
 
 
 # --- public data ---------------------------------------------------------------------------
@@ -114,17 +125,52 @@ class MergeResult:
 
         Markers always start on a line of their own and end with a line break.
         """
+        return self.resolved({}, labels=labels)
+
+    def resolved(
+        self,
+        choices: dict[int, tuple[Resolution, str]],
+        *,
+        labels: tuple[str, str] = ("current", "yours"),
+    ) -> str:
+        """The text with conflict ``i`` (counted from 0) resolved by ``choices[i]``: a
+        :class:`Resolution` and, for ``MANUAL``, the text typed by hand. A conflict without a
+        choice stays a marked block (as in :meth:`proposal`), which a save refuses."""
         out: list[str] = []
 
         def line_start() -> None:
             if out and not out[-1].endswith("\n"):
                 out.append("\n")
 
+        def add(text: str) -> None:
+            if text:
+                line_start()
+                out.append(text)
+
+        index = -1
         for chunk in self.chunks:
             c = chunk.conflict
             if c is None:
                 if chunk.text:
                     out.append(chunk.text)
+                continue
+            index += 1
+            choice, typed = choices.get(index, (None, ""))
+            if choice is Resolution.THEIRS:
+                add(c.theirs)
+                continue
+            if choice is Resolution.YOURS:
+                add(c.yours)
+                continue
+            if choice is Resolution.BOTH:
+                add(c.theirs)
+                add(c.yours)
+                continue
+            if choice is Resolution.MANUAL:
+                typed = typed.replace("\r\n", "\n")
+                if typed and not typed.endswith("\n"):
+                    typed += "\n"
+                add(typed)
                 continue
             line_start()
             out.append(f"<<<<<<< {labels[0]}\n")
@@ -137,6 +183,74 @@ class MergeResult:
                 line_start()
             out.append(f">>>>>>> {labels[1]}\n")
         return "".join(out)
+
+
+class Resolution(enum.Enum):
+    """How the conflict screen resolves one conflicting block."""
+
+    THEIRS = "theirs"
+    YOURS = "yours"
+    BOTH = "both"
+    MANUAL = "manual"
+
+
+# --- unresolved marker blocks --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnresolvedBlock:
+    """A marked conflict block left in a text: where it starts (1-based line) and its lines."""
+
+    line: int
+    text: str
+
+
+_START = re.compile(r"<{7}(?:[ \t].*)?")
+_MIDDLE = re.compile(r"={7}[ \t]*")
+_END = re.compile(r">{7}(?:[ \t].*)?")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def unresolved_blocks(text: str) -> list[UnresolvedBlock]:
+    """Every complete ``<<<<<<<`` / ``=======`` / ``>>>>>>>`` block in ``text``, as the
+    conflict screen writes them, outside fenced code (where such lines may be quoted)."""
+    lines = text.split("\n")
+    found: list[UnresolvedBlock] = []
+    fence: str | None = None
+    start: int | None = None
+    middle = False
+    for i, line in enumerate(lines):
+        line = line.rstrip("\r")
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            continue
+        if m and start is None:
+            fence = m.group(1)
+            continue
+        if _START.fullmatch(line):
+            start, middle = i, False
+        elif start is not None and not middle and _MIDDLE.fullmatch(line):
+            middle = True
+        elif start is not None and middle and _END.fullmatch(line):
+            found.append(UnresolvedBlock(line=start + 1, text="\n".join(lines[start : i + 1])))
+            start, middle = None, False
+    return found
+
+
+def new_unresolved_blocks(text: str, previous: str) -> list[UnresolvedBlock]:
+    """The marked conflict blocks of ``text`` that ``previous`` (the page's latest text) does
+    not already hold: what a save must refuse, while a page that quotes such a block keeps
+    working."""
+    before = Counter(b.text for b in unresolved_blocks(previous))
+    new: list[UnresolvedBlock] = []
+    for block in unresolved_blocks(text):
+        if before[block.text] > 0:
+            before[block.text] -= 1
+        else:
+            new.append(block)
+    return new
 
 
 # --- tokens --------------------------------------------------------------------------------

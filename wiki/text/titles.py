@@ -3,6 +3,13 @@
 A title is a namespace number plus a text. Spaces and underscores are the same character, the
 first letter is upper case, and some characters are forbidden. ``Title.key`` is the form used
 in URLs (``Talk:Main_Page``); ``Title.full`` is the form shown to people (``Talk:Main Page``).
+
+Namespaces, as in MediaWiki: the database stores the namespace *number*; the wiki's content
+language (``WIKI_LANGUAGE``, set once by ``create_app`` through :func:`set_content_language`)
+decides the names in URLs and on pages, so every reader, link, signature and search result
+names a page the same way (``Pembicaraan:Dana_desa`` on an Indonesian wiki, ``Talk:Dana_desa``
+on an English one). Names in either language are accepted as aliases; the web layer redirects
+them to the canonical form.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ NS_HELP_TALK = 13
 NS_CATEGORY = 14
 NS_CATEGORY_TALK = 15
 
-#: Canonical (English) namespace names, as stored and shown in URLs.
+#: English namespace names (MediaWiki's canonical names, valid on every wiki).
 NAMESPACES: dict[int, str] = {
     NS_SPECIAL: "Special",
     NS_MAIN: "",
@@ -41,6 +48,33 @@ NAMESPACES: dict[int, str] = {
     NS_CATEGORY: "Category",
     NS_CATEGORY_TALK: "Category talk",
 }
+
+#: Namespace names per content language other than English, as id.wikipedia names them.
+LOCAL_NAMESPACES: dict[str, dict[int, str]] = {
+    "id": {
+        NS_SPECIAL: "Istimewa",
+        NS_MAIN: "",
+        NS_TALK: "Pembicaraan",
+        NS_USER: "Pengguna",
+        NS_USER_TALK: "Pembicaraan Pengguna",
+        NS_PROJECT: "Proyek",
+        NS_PROJECT_TALK: "Pembicaraan Proyek",
+        NS_HELP: "Bantuan",
+        NS_HELP_TALK: "Pembicaraan Bantuan",
+        NS_CATEGORY: "Kategori",
+        NS_CATEGORY_TALK: "Pembicaraan Kategori",
+    }
+}
+
+# The wiki's content language (one per process: create_app sets it from the settings).
+_content_names: dict[int, str] = NAMESPACES
+
+
+def set_content_language(lang: str) -> None:
+    """Name namespaces in ``lang`` (``en`` or ``id``) in titles' ``full`` and ``key``."""
+    global _content_names
+    _content_names = LOCAL_NAMESPACES.get(lang, NAMESPACES)
+
 
 #: Extra names that resolve to a namespace (lower-cased, spaces not underscores).
 ALIASES: dict[str, int] = {
@@ -73,7 +107,8 @@ class Title:
 
     @property
     def ns_name(self) -> str:
-        return NAMESPACES[self.ns]
+        """The namespace's name in the wiki's content language."""
+        return _content_names[self.ns]
 
     @property
     def full(self) -> str:
@@ -151,8 +186,13 @@ def parse(raw: str, default_ns: int = NS_MAIN) -> Title:
 
 
 def namespace_name(ns: int) -> str:
-    """Canonical name of a namespace number (empty for the main namespace)."""
-    return NAMESPACES[ns]
+    """The name of a namespace number in the content language (empty for the main one)."""
+    return _content_names[ns]
+
+
+def namespace_names() -> list[tuple[int, str]]:
+    """(number, name in the content language) of every namespace that holds pages."""
+    return [(ns, _content_names[ns]) for ns in NAMESPACES if ns >= 0]
 
 
 def content_namespaces() -> list[int]:

@@ -6,7 +6,8 @@ The features follow the PAN Wikipedia-vandalism competitions (Potthast et al., 2
 ClueBot NG: how much the size changed, what was removed (footnotes, sources, links), what
 was added (external links, links to domains many edits add, shouting, repeated characters,
 symbols, very long or keyboard-mash words, listed words), the edit summary, the author and the
-page. :func:`extract` returns human-meaningful raw values (counts, ratios, days); the model
+page; :mod:`wiki.vandalism.claims` adds claim-by-claim signals for hoaxes, with evidence.
+:func:`extract` returns human-meaningful raw values (counts, ratios, days); the model
 (``model.py``) applies its own transforms (``log1p``) and scaling, so a reason can quote a
 raw count ("removes 3 sources").
 
@@ -41,12 +42,32 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["CATEGORIES", "FEATURES", "Edit", "changed_text", "edit_from_dict", "extract", "words"]
+from wiki.vandalism.claims import (
+    CLAIM_FEATURES,
+    Claims,
+    Evidence,
+    analyse,
+    names_someone,
+    refutes,
+    strip_quotes,
+)
+
+__all__ = [
+    "CATEGORIES",
+    "EDITOR_FEATURES",
+    "FEATURES",
+    "Edit",
+    "changed_text",
+    "edit_from_dict",
+    "extract",
+    "extract_all",
+    "words",
+]
 
 DATA = Path(__file__).parent / "data"
 
 #: Word-list categories; each has a feature ``<category>_words``.
-CATEGORIES = ("insult", "profanity", "slang", "hoax", "spam")
+CATEGORIES = ("insult", "profanity", "slang", "hoax", "spam", "scam", "pov")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +117,8 @@ FEATURES: tuple[str, ...] = (
     "junk_words",
     # word lists
     *(f"{c}_words" for c in CATEGORIES),
+    # claims and their sources (claims.py)
+    *CLAIM_FEATURES,
     # summary
     "summary_empty",
     "summary_contradicts_size",
@@ -110,6 +133,15 @@ FEATURES: tuple[str, ...] = (
     "was_protected",
     "recently_vandalised",
     "is_talk",
+)
+
+#: Facts about who made the edit and the page's history, not about the edit's content: they may
+#: raise a score but never earn the "likely vandalism" badge on their own (see model.py).
+EDITOR_FEATURES: frozenset[str] = frozenset(
+    (
+        *("is_anonymous", "new_account", "account_age_days", "edit_count", "recent_reverts"),
+        *("was_protected", "recently_vandalised"),
+    )
 )
 
 # A registered account below either limit is "new" (MediaWiki's autoconfirmed defaults).
@@ -164,8 +196,7 @@ _REPEAT_RE = re.compile(r"(\S)\1{2,}|(\S\S)\2{2,}")
 _CHAR_SAMPLE = 4_000
 _WORD_SAMPLE = 50_000
 
-# Summary words. A "small fix" summary on a big change contradicts the change; a summary that
-# names a removal explains it.
+# Summary words: a "small fix" summary on a big change contradicts it; a removal named explains it.
 _MINOR_WORDS = frozenset(
     (
         *("typo", "typos", "ejaan", "ketik", "perbaiki", "perbaikan", "memperbaiki", "koreksi"),
@@ -253,8 +284,9 @@ def lexicon() -> _Lexicon:
     )
 
 
-def word_hits(tokens: list[str]) -> Counter[str]:
-    """How many listed words or phrases of each category occur in ``tokens``."""
+def word_hits(tokens: list[str], first: dict[str, str] | None = None) -> Counter[str]:
+    """How many listed words or phrases of each category occur in ``tokens``; ``first``, if
+    given, gets the first match of each category (as the words matched)."""
     lex = lexicon()
     known = lex.known
     hits: Counter[str] = Counter()
@@ -277,12 +309,16 @@ def word_hits(tokens: list[str]) -> Counter[str]:
                 ):
                     hits[category] += 1
                     matched = len(rest)
+                    if first is not None:
+                        first.setdefault(category, " ".join(tokens[i:end]))
                     break
             if matched:
                 break
             single = lex.single.get(form)
             if single is not None:
                 hits[single] += 1
+                if first is not None:
+                    first.setdefault(single, token)
                 break
         i += 1 + matched
     return hits
@@ -424,6 +460,11 @@ def _has_phrase(tokens: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
 
 def extract(edit: Edit) -> dict[str, float]:
     """The raw features of ``edit``, keyed by the names in :data:`FEATURES`, in that order."""
+    return extract_all(edit)[0]
+
+
+def extract_all(edit: Edit) -> tuple[dict[str, float], Claims]:
+    """The raw features of ``edit`` and the claim evidence behind them."""
     old, new = edit.old_text, edit.new_text
     old_len, new_len = len(old), len(new)
     added, removed = changed_text(old, new)
@@ -450,9 +491,20 @@ def extract(edit: Edit) -> dict[str, float]:
     raw_words = _WORD_RE.findall(added_plain)
     junk_words = sum(map(_is_junk, raw_words)) if _MAYBE_JUNK_RE.search(added_plain) else 0
     added_words = words(added_plain)
-    hits = word_hits(added_words)
+    claims = analyse(old, new, edit.summary, added)
+    refuting = refutes(added_plain)
+    # A refutation quotes the hoax it refutes: its quotations are not the editor's claims.
+    phrases: dict[str, str] = {}
+    hits = word_hits(words(strip_quotes(added_plain)) if refuting else added_words, phrases)
     if hits:  # listed words that were only moved or re-typed are not added
         hits.subtract(word_hits(words(_URL_RE.sub(" ", _ends(removed, _WORD_SAMPLE)))))
+    if refuting:  # a warning names the scam it warns about
+        hits["hoax"] = hits["scam"] = 0
+    if hits["pov"] and not names_someone(added_plain):
+        hits["pov"] = 0
+    for category in ("hoax", "scam", "pov", "spam", "insult", "profanity"):
+        if hits[category] > 0 and category in phrases:
+            claims.evidence.append(Evidence(f"{category}_words", "", phrases[category]))
     if edit.namespace % 2 == 1 or edit.namespace == 2:
         hits["slang"] = 0  # chat register is at home on talk and user pages
 
@@ -511,8 +563,9 @@ def extract(edit: Edit) -> dict[str, float]:
         "was_protected": float(edit.was_protected),
         "recently_vandalised": float(edit.recently_vandalised),
         "is_talk": float(edit.namespace % 2 == 1),
+        **claims.features,
     }
-    return {name: features[name] for name in FEATURES}
+    return {name: features[name] for name in FEATURES}, claims
 
 
 def _ends(text: str, size: int) -> str:

@@ -1,35 +1,43 @@
-"""The vandalism score: a logistic regression over :mod:`wiki.vandalism.features`, explained.
+"""The vandalism score: a calibrated logistic regression over :mod:`wiki.vandalism.features`.
 
-Pure: the only I/O is reading the committed weights (``data/model-v1.json``) once.
+Pure: the only I/O is reading the committed weights (``data/model-v2.json``) once.
 
-``score(edit)`` is ``sigmoid(bias + sum(weight_i * scaled_i))`` where ``scaled_i`` is the
-feature after its transform (``log1p`` for counts) minus the training mean, divided by the
-training standard deviation. ``weight_i * scaled_i`` is the feature's *contribution*: how far
-it moved this edit's log-odds away from those of an average training edit. Reasons are the
-contributions that push the score up, grouped where several features tell one story (the
-author's facts), kept only when the fact they describe is really there (a footnote was
-removed, not merely "fewer footnotes than average"), largest first.
+The raw score is ``z = bias + sum(weight_i * scaled_i)`` where ``scaled_i`` is the feature
+after its transform (``log1p`` for counts) minus the training mean, divided by the training
+standard deviation; ``weight_i * scaled_i`` is the feature's *contribution*: how far it moved
+this edit's log-odds away from those of an average training edit. The probability is Platt's
+calibration of ``z``: ``sigmoid(a * z + b)``, with ``a`` and ``b`` fitted on the development
+set (``tests/data/vandalism-dev``; a monotone map, so it changes no ranking).
 
-Messages are English msgids marked with ``N_``; the web layer translates them and fills in
-``params``. There are two msgids where English needs a plural ("adds an insult" /
-"adds {n} insults"); Indonesian has no plural, so no ``ngettext`` is needed.
+Editor and content, apart
+    Contributions of the facts about the editor and the page's past
+    (:data:`~wiki.vandalism.features.EDITOR_FEATURES`) are summed apart. ``content`` is the
+    probability without them (an average editor); ``editor`` is what they add (negative for a
+    long-standing account). Editor facts may raise a score but never earn the "likely
+    vandalism" badge: unless the content alone reaches the "likely vandalism" threshold, the
+    score stays just under it (so the badge, the filters and auto-revert all follow).
+
+Reasons are in :mod:`wiki.vandalism.reasons`.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from wiki.errors import N_, ConfigError
-from wiki.vandalism.features import FEATURES, NEW_ACCOUNT_EDITS, Edit, extract
+from wiki.vandalism.features import EDITOR_FEATURES, FEATURES, Edit, extract_all
+from wiki.vandalism.reasons import MIN_CONTRIBUTION, NOTABLE_REMOVAL, Reason, reasons
 
 __all__ = [
+    "MIN_CONTRIBUTION",
     "MODEL_PATH",
+    "NOTABLE_REMOVAL",
     "TRANSFORMS",
     "Badge",
     "Model",
@@ -38,10 +46,14 @@ __all__ = [
     "badge",
     "load_model",
     "score",
+    "sigmoid",
     "transform",
 ]
 
-MODEL_PATH = Path(__file__).parent / "data" / "model-v1.json"
+MODEL_PATH = Path(__file__).parent / "data" / "model-v2.json"
+#: How far under the "likely vandalism" threshold an edit stays when only editor facts would
+#: carry it over.
+BELOW = 1e-4
 
 Badge = Literal["good", "maybe", "bad"]
 
@@ -69,35 +81,24 @@ _LOG1P = frozenset(
         "account_age_days",
         "edit_count",
         "recent_reverts",
+        "number_changed_sourced",
+        "number_changed_unsourced",
+        "negation_flipped",
+        "sourced_removed",
+        "unsourced_claims",
+        "lookalike_links",
+        "risky_links",
+        "official_links",
+        "debunks",
     )
 )
 #: How each raw feature enters the model: "log1p" or "none".
 TRANSFORMS: dict[str, str] = {name: "log1p" if name in _LOG1P else "none" for name in FEATURES}
 
-#: A reason must move the log-odds by at least this much to be shown.
-MIN_CONTRIBUTION = 0.1
-#: Removing fewer characters than this is not worth a reason of its own. (Adding text never
-#: is: how much was added only weighs the other signals, it explains nothing by itself.)
-NOTABLE_REMOVAL = 200
-
 
 def transform(name: str, value: float) -> float:
     """The raw feature ``value`` as the model sees it, before scaling."""
     return math.log1p(max(0.0, value)) if TRANSFORMS[name] == "log1p" else value
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """One thing that pushed the score up, as a translatable message."""
-
-    code: str  # machine-readable, stable: "removes_sources", "adds_insult", ...
-    contribution: float  # added log-odds (weight x scaled value, summed over its features)
-    msgid: str  # English, N_-marked, with {placeholders}
-    params: Mapping[str, int] = field(default_factory=dict)
-
-    def message(self, gettext: Callable[[str], str]) -> str:
-        """The reason in the reader's language."""
-        return gettext(self.msgid).format(**self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,8 @@ class Scored:
     score: float
     reasons: list[Reason]
     version: str = ""
+    content: float = 0.0  # the probability from the content alone (an average editor)
+    editor: float = 0.0  # what the facts about the editor and the page's past add (may be < 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,7 @@ class Model:
     stds: tuple[float, ...]
     bias: float
     thresholds: Mapping[str, float]
+    calibration: tuple[float, float]  # Platt's (a, b): probability = sigmoid(a * z + b)
     raw: Mapping[str, Any]  # the whole file: training facts, evaluation figures
 
     def contributions(self, features: Mapping[str, float]) -> dict[str, float]:
@@ -129,13 +133,22 @@ class Model:
             for name, w, m, s in zip(self.names, self.weights, self.means, self.stds, strict=True)
         }
 
+    def logit(self, contributions: Mapping[str, float]) -> float:
+        """The bias plus the contributions (uncalibrated log-odds)."""
+        return self.bias + math.fsum(contributions.values())
+
     def probability(self, contributions: Mapping[str, float]) -> float:
-        """The logistic function of the bias plus all contributions."""
-        z = self.bias + math.fsum(contributions.values())
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
+        """The calibrated probability of the bias plus these contributions."""
+        a, b = self.calibration
+        return sigmoid(a * self.logit(contributions) + b)
+
+
+def sigmoid(z: float) -> float:
+    """The logistic function, without overflow."""
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
 
 
 def model_from_json(data: Mapping[str, Any]) -> Model:
@@ -162,6 +175,10 @@ def model_from_json(data: Mapping[str, Any]) -> Model:
         stds=tuple(float(f["std"]) or 1.0 for f in specs),
         bias=float(data["bias"]),
         thresholds={k: float(v["value"]) for k, v in data["thresholds"].items()},
+        calibration=(
+            float(data.get("calibration", {}).get("a", 1.0)),
+            float(data.get("calibration", {}).get("b", 0.0)),
+        ),
         raw=data,
     )
 
@@ -172,251 +189,25 @@ def load_model(path: Path = MODEL_PATH) -> Model:
     return model_from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
-# --- reasons --------------------------------------------------------------------------------
-
-F = Mapping[str, float]
-
-
-@dataclass(frozen=True, slots=True)
-class _ReasonRule:
-    code: str
-    features: tuple[str, ...]
-    applies: Callable[[F], bool]  # is the fact really there?
-    message: Callable[[F], tuple[str, dict[str, int]]]
-
-
-def _count(feature: str, one: str, many: str) -> Callable[[F], tuple[str, dict[str, int]]]:
-    def message(f: F) -> tuple[str, dict[str, int]]:
-        n = round(f[feature])
-        return (one, {}) if n == 1 else (many, {"n": n})
-
-    return message
-
-
-def _fixed(msgid: str, **params: Callable[[F], int]) -> Callable[[F], tuple[str, dict[str, int]]]:
-    def message(f: F) -> tuple[str, dict[str, int]]:
-        return msgid, {k: get(f) for k, get in params.items()}
-
-    return message
-
-
-def _positive(feature: str) -> Callable[[F], bool]:
-    return lambda f: f[feature] > 0
-
-
-def _pct(feature: str) -> Callable[[F], int]:
-    return lambda f: round(100 * f[feature])
-
-
-def _author_message(f: F) -> tuple[str, dict[str, int]]:
-    n = round(f["edit_count"])
-    if f["is_anonymous"]:
-        return (N_("new IP editor") if n < NEW_ACCOUNT_EDITS else N_("IP editor")), {}
-    if f["new_account"]:
-        return N_("new account ({days} days old, {n} edits)"), {
-            "days": int(f["account_age_days"]),
-            "n": n,
-        }
-    return N_("author with few edits ({n})"), {"n": n}
-
-
-_REASONS: tuple[_ReasonRule, ...] = (
-    _ReasonRule(
-        "blanks_page",
-        ("blanked", "near_blanked"),
-        lambda f: f["blanked"] > 0 or f["near_blanked"] > 0,
-        lambda f: (
-            (N_("blanks the page"), {})
-            if f["blanked"]
-            else (
-                N_("removes almost all of the page ({pct}%)"),
-                {"pct": round(-100 * f["size_ratio"])},
-            )
-        ),
-    ),
-    _ReasonRule(
-        "removes_text",
-        ("chars_removed", "size_ratio"),
-        lambda f: f["chars_removed"] >= NOTABLE_REMOVAL,
-        _fixed(N_("removes {n} characters"), n=lambda f: round(f["chars_removed"])),
-    ),
-    _ReasonRule(
-        "removes_footnotes",
-        ("footnotes_removed",),
-        _positive("footnotes_removed"),
-        _count("footnotes_removed", N_("removes a footnote"), N_("removes {n} footnotes")),
-    ),
-    _ReasonRule(
-        "removes_sources",
-        ("sources_removed",),
-        _positive("sources_removed"),
-        _count("sources_removed", N_("removes a source"), N_("removes {n} sources")),
-    ),
-    _ReasonRule(
-        "removes_links",
-        ("links_removed",),
-        _positive("links_removed"),
-        _count("links_removed", N_("removes a wiki link"), N_("removes {n} wiki links")),
-    ),
-    _ReasonRule(
-        "adds_external_links",
-        ("external_links_added",),
-        _positive("external_links_added"),
-        _count("external_links_added", N_("adds an external link"), N_("adds {n} external links")),
-    ),
-    _ReasonRule(
-        "adds_common_domain_links",
-        ("common_domain_links_added",),
-        _positive("common_domain_links_added"),
-        _count(
-            "common_domain_links_added",
-            N_("adds a link to a site that many recent edits link to"),
-            N_("adds {n} links to sites that many recent edits link to"),
-        ),
-    ),
-    _ReasonRule(
-        "adds_same_domain_links",
-        ("same_domain_links_added",),
-        _positive("same_domain_links_added"),
-        _fixed(
-            N_("adds {n} links to the same site"), n=lambda f: round(f["same_domain_links_added"])
-        ),
-    ),
-    _ReasonRule(
-        "adds_phone_numbers",
-        ("phone_numbers_added",),
-        _positive("phone_numbers_added"),
-        _count("phone_numbers_added", N_("adds a phone number"), N_("adds {n} phone numbers")),
-    ),
-    _ReasonRule(
-        "repeats_characters",
-        ("char_repeat",),
-        lambda f: f["char_repeat"] >= 5,
-        _fixed(N_("repeats characters ({n} in a row)"), n=lambda f: round(f["char_repeat"])),
-    ),
-    _ReasonRule(
-        "shouts",
-        ("upper_ratio",),
-        lambda f: f["upper_ratio"] >= 0.5,
-        _fixed(N_("writes in capitals (capital letters: {pct}%)"), pct=_pct("upper_ratio")),
-    ),
-    _ReasonRule(
-        "adds_symbols",
-        ("nonletter_ratio",),
-        lambda f: f["nonletter_ratio"] >= 0.35,
-        _fixed(N_("adds mostly symbols or digits ({pct}%)"), pct=_pct("nonletter_ratio")),
-    ),
-    _ReasonRule(
-        "adds_long_word",
-        ("longest_word",),
-        lambda f: f["longest_word"] >= 25,
-        _fixed(N_("adds a very long word ({n} letters)"), n=lambda f: round(f["longest_word"])),
-    ),
-    _ReasonRule(
-        "adds_junk_words",
-        ("junk_words",),
-        _positive("junk_words"),
-        _count(
-            "junk_words",
-            N_("adds a word that looks like random typing"),
-            N_("adds {n} words that look like random typing"),
-        ),
-    ),
-    _ReasonRule(
-        "adds_insult",
-        ("insult_words",),
-        _positive("insult_words"),
-        _count("insult_words", N_("adds an insult"), N_("adds {n} insults")),
-    ),
-    _ReasonRule(
-        "adds_profanity",
-        ("profanity_words",),
-        _positive("profanity_words"),
-        _count("profanity_words", N_("adds a swear word"), N_("adds {n} swear words")),
-    ),
-    _ReasonRule(
-        "adds_slang",
-        ("slang_words",),
-        _positive("slang_words"),
-        _count("slang_words", N_("adds chat slang to an article"), N_("adds {n} chat slang words")),
-    ),
-    _ReasonRule(
-        "adds_hoax_markers",
-        ("hoax_words",),
-        _positive("hoax_words"),
-        _count(
-            "hoax_words",
-            N_("adds a phrase typical of hoaxes"),
-            N_("adds {n} phrases typical of hoaxes"),
-        ),
-    ),
-    _ReasonRule(
-        "adds_spam_words",
-        ("spam_words",),
-        _positive("spam_words"),
-        _count("spam_words", N_("adds an advertising phrase"), N_("adds {n} advertising phrases")),
-    ),
-    _ReasonRule(
-        "no_summary",
-        ("summary_empty",),
-        _positive("summary_empty"),
-        _fixed(N_("no edit summary")),
-    ),
-    _ReasonRule(
-        "summary_contradicts_size",
-        ("summary_contradicts_size",),
-        _positive("summary_contradicts_size"),
-        _fixed(N_("the summary calls it a small fix, but the change is large")),
-    ),
-    _ReasonRule(
-        "new_author",
-        ("is_anonymous", "new_account", "account_age_days", "edit_count"),
-        lambda f: bool(f["is_anonymous"] or f["new_account"] or f["edit_count"] < 100),
-        _author_message,
-    ),
-    _ReasonRule(
-        "author_reverted",
-        ("recent_reverts",),
-        _positive("recent_reverts"),
-        _count(
-            "recent_reverts",
-            N_("an edit by this author was reverted recently"),
-            N_("{n} edits by this author were reverted recently"),
-        ),
-    ),
-    _ReasonRule(
-        "page_was_protected",
-        ("was_protected",),
-        _positive("was_protected"),
-        _fixed(N_("the page was protected before")),
-    ),
-    _ReasonRule(
-        "page_recently_vandalised",
-        ("recently_vandalised",),
-        _positive("recently_vandalised"),
-        _fixed(N_("the page was vandalised recently")),
-    ),
-)
-
-
-def reasons(features: F, contributions: Mapping[str, float]) -> list[Reason]:
-    """The reasons that push the score up, largest contribution first."""
-    found: list[Reason] = []
-    for rule in _REASONS:
-        total = math.fsum(contributions[name] for name in rule.features)
-        if total >= MIN_CONTRIBUTION and rule.applies(features):
-            msgid, params = rule.message(features)
-            found.append(Reason(rule.code, round(total, 4), msgid, params))
-    found.sort(key=lambda r: (-r.contribution, r.code))
-    return found
+def split(model: Model, contributions: Mapping[str, float]) -> tuple[float, float, float]:
+    """(score, content, editor) of these contributions: see the module notes."""
+    content_only = {k: v for k, v in contributions.items() if k not in EDITOR_FEATURES}
+    full = model.probability(contributions)
+    content = model.probability(content_only)
+    value = full
+    bad = model.thresholds["bad"]
+    if content < bad <= full:
+        value = bad - BELOW
+    return value, content, value - content
 
 
 def score(edit: Edit, model: Model | None = None) -> Scored:
     """How likely ``edit`` is vandalism, in [0, 1], and why."""
     model = model or load_model()
-    features = extract(edit)
+    features, claims = extract_all(edit)
     contributions = model.contributions(features)
-    return Scored(model.probability(contributions), reasons(features, contributions), model.version)
+    value, content, editor = split(model, contributions)
+    return Scored(value, reasons(features, contributions, claims), model.version, content, editor)
 
 
 def badge(value: float, model: Model | None = None) -> Badge:

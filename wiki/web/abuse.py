@@ -18,21 +18,12 @@ from wiki.models import AbuseHit, AbuseRule
 from wiki.pages.rendering import page_url
 from wiki.patrol import abuse
 from wiki.text.titles import Title
-from wiki.web.base import actor_of, ensure_session, finish, int_param, wiki_of
-from wiki.web.security import CSRF_FIELD
+from wiki.web import forms
+from wiki.web.base import actor_of, int_param, wiki_of
 from wiki.web.special import special
 from wiki.web.templating import Ctx
 
 LOG_LIMIT = 100
-
-
-def _page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    ensure_session(request)
-    response = wiki_of(request).templates.response(
-        request, template, status_code=status, csrf_field=CSRF_FIELD, **context
-    )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return finish(request, response)
 
 
 def _optional_int(raw: str, field: str) -> int | None:
@@ -72,7 +63,7 @@ def _spec(form: FormData) -> abuse.RuleSpec:
     )
 
 
-@special("AbuseFilter", "FilterPenyalahgunaan", group="users")
+@special("AbuseFilter", "FilterPenyalahgunaan", group="users", writes=True)
 async def abuse_filter(request: Request, sub: str) -> Response:
     """The rules; ``/new`` or ``/<id>``: one rule's form (admins save it)."""
     w = wiki_of(request)
@@ -82,7 +73,7 @@ async def abuse_filter(request: Request, sub: str) -> Response:
         rules = await w.read(
             lambda s: list(s.scalars(select(AbuseRule).order_by(AbuseRule.id)).all())
         )
-        return _page(request, "special_abusefilter.html", rules=rules, can_edit=can_edit)
+        return forms.form_page(request, "special_abusefilter.html", rules=rules, can_edit=can_edit)
     rule_id = None if sub == "new" else int_param(sub)
     if sub != "new" and rule_id is None:
         raise NotFound(N_("There is no abuse rule {id}."), id=sub)
@@ -107,7 +98,9 @@ async def abuse_filter(request: Request, sub: str) -> Response:
 
     if request.method != "POST":
         rule = await w.read(load)
-        return _page(request, "special_abusefilter_edit.html", rule=rule, can_edit=can_edit)
+        return forms.form_page(
+            request, "special_abusefilter_edit.html", rule=rule, can_edit=can_edit
+        )
     form: FormData = request.state.form
     draft = await w.read(load)
     try:
@@ -115,7 +108,7 @@ async def abuse_filter(request: Request, sub: str) -> Response:
         abuse.apply(draft, spec)  # shown again in the form if it is refused
         saved = await w.act(admin_actions.save_rule, w.env, actor_of(ctx), rule_id, spec)
     except BadInput as exc:
-        return _page(
+        return forms.form_page(
             request,
             "special_abusefilter_edit.html",
             400,
@@ -162,4 +155,4 @@ async def abuse_log(request: Request, sub: str) -> Response:
         return out
 
     hits = await w.read(load)
-    return _page(request, "special_abuselog.html", hits=hits, detail=detail)
+    return forms.form_page(request, "special_abuselog.html", hits=hits, detail=detail)

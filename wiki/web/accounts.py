@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
 
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -18,8 +17,8 @@ from wiki.actions import admin as admin_actions
 from wiki.errors import N_, BadInput, InvalidTitle, PermissionDenied
 from wiki.pages.rendering import page_url
 from wiki.text import titles
-from wiki.web.base import actor_of, ensure_session, finish, wiki_of
-from wiki.web.security import CSRF_FIELD
+from wiki.web import forms
+from wiki.web.base import actor_of, wiki_of
 from wiki.web.special import special
 from wiki.web.templating import Ctx
 
@@ -46,15 +45,6 @@ def _form(request: Request) -> FormData:
     return form
 
 
-def _page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    ensure_session(request)
-    response = wiki_of(request).templates.response(
-        request, template, status_code=status, csrf_field=CSRF_FIELD, **context
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return finish(request, response)
-
-
 async def _login_response(request: Request, user_id: int, returnto: str | None) -> Response:
     """Rotate the session id at login (no fixation) and go back where the user came from."""
     w = wiki_of(request)
@@ -65,11 +55,13 @@ async def _login_response(request: Request, user_id: int, returnto: str | None) 
     return response
 
 
-@special("Login", "UserLogin", "MasukLog", group="users")
+@special("Login", "UserLogin", "MasukLog", group="users", writes=True)
 async def login(request: Request, sub: str) -> Response:
     returnto = request.query_params.get("returnto")
     if request.method != "POST":
-        return _page(request, "special_login.html", returnto=returnto or "", name="", error=None)
+        return forms.form_page(
+            request, "special_login.html", returnto=returnto or "", name="", error=None
+        )
     form = _form(request)
     returnto = str(form.get("returnto", "")) or returnto
     name = str(form.get("wpName", ""))
@@ -81,13 +73,13 @@ async def login(request: Request, sub: str) -> Response:
         ctx: Ctx = request.state.ctx
         # The same answer whether the name exists or not.
         error = ctx.gettext("Incorrect user name or password. Please try again.")
-        return _page(
+        return forms.form_page(
             request, "special_login.html", 400, returnto=returnto or "", name=name, error=error
         )
     return await _login_response(request, user_id, returnto)
 
 
-@special("CreateAccount", "BuatAkun", group="users")
+@special("CreateAccount", "BuatAkun", group="users", writes=True)
 async def create_account(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
@@ -95,13 +87,15 @@ async def create_account(request: Request, sub: str) -> Response:
     actor = actor_of(ctx)
     await w.read(lambda s: account_actions.may_create_account(s, actor))
     if request.method != "POST":
-        return _page(request, "special_createaccount.html", returnto=returnto or "", error=None)
+        return forms.form_page(
+            request, "special_createaccount.html", returnto=returnto or "", error=None
+        )
     form = _form(request)
     returnto = str(form.get("returnto", "")) or returnto
     name = str(form.get("wpName", ""))
     password = str(form.get("wpPassword", ""))
     if password != str(form.get("wpRetype", "")):
-        return _page(
+        return forms.form_page(
             request,
             "special_createaccount.html",
             400,
@@ -119,7 +113,7 @@ async def create_account(request: Request, sub: str) -> Response:
             email=str(form.get("wpEmail", "")),
         )
     except BadInput as exc:
-        return _page(
+        return forms.form_page(
             request,
             "special_createaccount.html",
             400,
@@ -130,11 +124,11 @@ async def create_account(request: Request, sub: str) -> Response:
     return await _login_response(request, user_id, returnto)
 
 
-@special("Logout", "UserLogout", "KeluarLog", group="users")
+@special("Logout", "UserLogout", "KeluarLog", group="users", writes=True)
 async def logout(request: Request, sub: str) -> Response:
     """GET shows a button; only a POST (with its token) logs out, so a link cannot."""
     if request.method != "POST":
-        return _page(request, "special_logout.html")
+        return forms.form_page(request, "special_logout.html")
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
     await w.act(account_actions.logout, w.env, actor_of(ctx))
@@ -149,7 +143,7 @@ def _require_login(ctx: Ctx) -> int:
     return ctx.user_id
 
 
-@special("Preferences", "Preferensi", group="users")
+@special("Preferences", "Preferensi", group="users", writes=True)
 async def preferences(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
@@ -176,7 +170,7 @@ async def preferences(request: Request, sub: str) -> Response:
         await w.act(account_actions.save_preferences, w.env, actor_of(ctx), prefs)
         return RedirectResponse(page_url("Special:Preferences", saved=1), status_code=303)
     saved = request.query_params.get("saved") == "1"
-    return _page(
+    return forms.form_page(
         request,
         "special_preferences.html",
         account=ctx.account,
@@ -188,14 +182,14 @@ async def preferences(request: Request, sub: str) -> Response:
 _COMMON_TIMEZONES = ("UTC", "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Europe/London")
 
 
-@special("UserRights", "HakPengguna", group="users")
+@special("UserRights", "HakPengguna", group="users", writes=True)
 async def user_rights(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
     ctx.require("userrights")
     name = sub or request.query_params.get("user", "")
     if not name:
-        return _page(request, "special_userrights.html", target=None, groups=set())
+        return forms.form_page(request, "special_userrights.html", target=None, groups=set())
 
     def load(session: Session) -> tuple[str, frozenset[str]]:
         user = users.require_user(session, name)
@@ -210,7 +204,7 @@ async def user_rights(request: Request, sub: str) -> Response:
         )
         return RedirectResponse(page_url(f"Special:UserRights/{target}"), status_code=303)
     target, groups = await w.read(load)
-    return _page(
+    return forms.form_page(
         request,
         "special_userrights.html",
         target=target,
@@ -219,11 +213,11 @@ async def user_rights(request: Request, sub: str) -> Response:
     )
 
 
-@special("PasswordReset", "SetelUlangKataSandi", group="users")
+@special("PasswordReset", "SetelUlangKataSandi", group="users", writes=True)
 async def password_reset(request: Request, sub: str) -> Response:
     """Ask for a reset link. The answer is the same whether or not the account exists."""
     if request.method != "POST":
-        return _page(request, "special_passwordreset.html", sent=False)
+        return forms.form_page(request, "special_passwordreset.html", sent=False)
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
     wanted = str(_form(request).get("wpName", ""))
@@ -249,15 +243,15 @@ async def password_reset(request: Request, sub: str) -> Response:
                 outbox=settings.data_dir / "outbox",
             )
         )
-    return _page(request, "special_passwordreset.html", sent=True)
+    return forms.form_page(request, "special_passwordreset.html", sent=True)
 
 
-@special("ResetPassword", listed=False, group="users")
+@special("ResetPassword", listed=False, group="users", writes=True)
 async def reset_password(request: Request, sub: str) -> Response:
     """Choose a new password with a reset link's token; every other session ends."""
     token = request.query_params.get("token", "")
     if request.method != "POST":
-        return _page(request, "special_resetpassword.html", token=token, error=None)
+        return forms.form_page(request, "special_resetpassword.html", token=token, error=None)
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
     form = _form(request)
@@ -265,10 +259,10 @@ async def reset_password(request: Request, sub: str) -> Response:
     password = str(form.get("wpPassword", ""))
     if password != str(form.get("wpRetype", "")):
         error = ctx.gettext("The passwords you entered do not match.")
-        return _page(request, "special_resetpassword.html", 400, token=token, error=error)
+        return forms.form_page(request, "special_resetpassword.html", 400, token=token, error=error)
     try:
         user_id = await w.act(account_actions.finish_password_reset, w.env, token, password)
     except BadInput as exc:
         error = exc.translated(ctx.gettext)
-        return _page(request, "special_resetpassword.html", 400, token=token, error=error)
+        return forms.form_page(request, "special_resetpassword.html", 400, token=token, error=error)
     return await _login_response(request, user_id, None)

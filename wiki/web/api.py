@@ -27,7 +27,6 @@ from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -51,7 +50,7 @@ from wiki.text import diffing, titles
 from wiki.text.titles import Title
 from wiki.web import openapi, rest
 from wiki.web import search as search_routes
-from wiki.web.base import MAX_ID, actor_of, wiki_of
+from wiki.web.base import MAX_ID, actor_of, run_diff, wiki_of
 from wiki.web.templating import Ctx
 
 API_ROOT = "/w/rest.php"
@@ -264,8 +263,7 @@ async def compare(request: Request) -> Response:
         return old.text, new.text
 
     old_text, new_text = await w.read(load)
-    timeout = w.settings.diff_timeout
-    result = await run_in_threadpool(lambda: diffing.diff(old_text, new_text, timeout=timeout))
+    result = await run_diff(request, old_text, new_text)
     shaped = diffing.to_json(result)
     return JSONResponse(
         {

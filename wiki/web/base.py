@@ -21,7 +21,7 @@ from wiki.cache import LRU, Epoch
 from wiki.db import Database
 from wiki.patrol import watchlist
 from wiki.settings import Settings
-from wiki.text import diffing, markup
+from wiki.text import diffing, diffing_cache, markup
 from wiki.text.titles import Title
 from wiki.web.security import LANG_COOKIE, Sessions
 from wiki.web.templating import Ctx, Templates
@@ -173,6 +173,9 @@ def make_ctx(request: Request, account: users.Account | None = None) -> Ctx:
         ctx.user_name = account.name
         ctx.groups = account.groups
         ctx.account = account
+    i18n.set_reader(
+        lang, account.timezone if account is not None else "UTC", show_zone=account is None
+    )
     return ctx
 
 
@@ -230,6 +233,10 @@ def int_param(value: Any) -> int | None:
 
 
 async def run_diff(request: Request, old: str, new: str) -> diffing.DiffResult:
-    """Diff two texts off the event loop, under the configured time limit."""
+    """Diff two texts off the event loop, under the configured CPU-time limit.
+
+    Results are cached per pair of texts (:mod:`wiki.text.diffing_cache`): the caller has
+    already loaded both texts, so it has passed their visibility checks.
+    """
     timeout = wiki_of(request).settings.diff_timeout
-    return await run_in_threadpool(lambda: diffing.diff(old, new, timeout=timeout))
+    return await run_in_threadpool(lambda: diffing_cache.cached_diff(old, new, timeout=timeout))

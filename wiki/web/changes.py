@@ -35,8 +35,8 @@ from wiki.patrol import contributions, logs, recentchanges, scoring, watchlist
 from wiki.patrol.recentchanges import Filters
 from wiki.text import titles
 from wiki.text.titles import NS_SPECIAL, Title
-from wiki.web import feeds
-from wiki.web.base import actor_of, finish, int_param, wiki_of
+from wiki.web import feeds, forms
+from wiki.web.base import actor_of, int_param, wiki_of
 from wiki.web.patrol import can_see_hidden, require_login
 from wiki.web.security import CSRF_FIELD
 from wiki.web.special import special
@@ -56,14 +56,6 @@ def special_url(name: str, pairs: list[tuple[str, str]] | None = None, /, **para
     url = page_url(Title(NS_SPECIAL, name))
     query = list(pairs or []) + [(k, str(v)) for k, v in params.items() if v not in (None, "")]
     return f"{url}?{urlencode(query)}" if query else url
-
-
-def _page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    response = wiki_of(request).templates.response(
-        request, template, status_code=status, csrf_field=CSRF_FIELD, **context
-    )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return finish(request, response)
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -97,7 +89,7 @@ async def recent_changes_linked(request: Request, sub: str) -> Response:
     f = Filters.parse(request.query_params)
     raw = sub or request.query_params.get("target", "")
     if not raw:
-        return _page(request, "special_recentchangeslinked.html", target=None, filters=f)
+        return forms.form_page(request, "special_recentchangeslinked.html", target=None, filters=f)
     try:
         target = titles.parse(raw)
     except InvalidTitle as exc:
@@ -143,7 +135,7 @@ async def _listing(
     enhanced = _flag(request, "enhanced")
     live = _flag(request, "live")
     extra = [("enhanced", "1")] if enhanced else []
-    return _page(
+    return forms.form_page(
         request,
         template,
         filters=f,
@@ -155,7 +147,7 @@ async def _listing(
         tags=tags,
         periods=list(recentchanges.PERIODS),
         limits=recentchanges.LIMITS,
-        namespaces=[(ns, n) for ns, n in titles.NAMESPACES.items() if ns >= 0],
+        namespaces=titles.namespace_names(),
         user_types=recentchanges.USER_TYPES,
         url_of=lambda **kw: special_url(name, f.query(**kw) + extra),
         base_url=special_url(name),
@@ -260,7 +252,7 @@ async def stream(request: Request, f: Filters, *, watcher: int | None = None) ->
 # --- watchlist ---------------------------------------------------------------------------------
 
 
-@special("Watchlist", "DaftarPantauan", group="changes")
+@special("Watchlist", "DaftarPantauan", group="changes", writes=True)
 async def watchlist_page(request: Request, sub: str) -> Response:
     f = Filters.parse(request.query_params)
     if request.query_params.get("feed") == "atom":
@@ -303,7 +295,7 @@ async def watchlist_page(request: Request, sub: str) -> Response:
     )
 
 
-@special("EditWatchlist", "SuntingDaftarPantauan", group="changes")
+@special("EditWatchlist", "SuntingDaftarPantauan", group="changes", writes=True)
 async def edit_watchlist(request: Request, sub: str) -> Response:
     ctx: Ctx = request.state.ctx
     uid = require_login(ctx)
@@ -320,7 +312,7 @@ async def edit_watchlist(request: Request, sub: str) -> Response:
         return RedirectResponse(special_url("EditWatchlist", removed=removed), status_code=303)
     rows = await w.read(lambda s: watchlist.watched(s, uid))
     done = int_param(request.query_params.get("removed"))
-    return _page(request, "special_editwatchlist.html", rows=rows, removed=done)
+    return forms.form_page(request, "special_editwatchlist.html", rows=rows, removed=done)
 
 
 # --- contributions -----------------------------------------------------------------------------
@@ -339,7 +331,7 @@ async def contributions_page(request: Request, sub: str) -> Response:
     q = request.query_params
     raw = sub or q.get("target", "")
     if not raw.strip():
-        return _page(request, "special_contributions.html", target=None)
+        return forms.form_page(request, "special_contributions.html", target=None)
     name = _target_name(raw)
     namespace = _namespace(request)
     limit = min(int_param(q.get("limit")) or LIST_LIMIT, contributions.MAX_LIMIT)
@@ -370,7 +362,7 @@ async def contributions_page(request: Request, sub: str) -> Response:
         "limit": limit if limit != LIST_LIMIT else None,
         "score": score or None,
     }
-    return _page(
+    return forms.form_page(
         request,
         "special_contributions.html",
         target=name,
@@ -379,7 +371,7 @@ async def contributions_page(request: Request, sub: str) -> Response:
         result=result,
         namespace=namespace,
         score=score,
-        namespaces=[(ns, n) for ns, n in titles.NAMESPACES.items() if ns >= 0],
+        namespaces=titles.namespace_names(),
         older_url=special_url(base, older_than=result.older, **keep) if result.older else None,
         newer_url=special_url(base, newer_than=result.newer, **keep) if result.newer else None,
         can_rollback=ctx.can("rollback"),
@@ -453,7 +445,7 @@ async def log_page(request: Request, sub: str) -> Response:
         "page": target.key if target else None,
         "limit": limit if limit != LIST_LIMIT else None,
     }
-    return _page(
+    return forms.form_page(
         request,
         "special_log.html",
         entries=entries,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -24,28 +25,30 @@ from wiki.errors import (
     EditConflict,
     RateLimited,
     TooLarge,
-    WikiError,
 )
 from wiki.pages import drafts, rendering, revisions
 from wiki.pages.rendering import page_url
 from wiki.patrol import abuse
 from wiki.text import diffing, sections
 from wiki.text.titles import Title
+from wiki.web import conflicts, forms
 from wiki.web import talk as talk_web
-from wiki.web.base import actor_of, ensure_session, finish, int_param, run_diff, wiki_of
-from wiki.web.security import CSRF_FIELD
+from wiki.web.base import actor_of, ensure_session, int_param, run_diff, wiki_of
 from wiki.web.templating import Ctx
 
 
 @dataclass(frozen=True)
 class ConflictView:
-    """What the conflict screen shows: the current text, yours, and a merged proposal."""
+    """What the conflict screen shows: the current text, yours, and the merge's pieces, each
+    conflicting block with a choice (``wiki.web.conflicts``)."""
 
     theirs: str
     yours: str
     proposal: str
     diff: diffing.DiffResult
     blocks: int
+    parts: list[conflicts.Part] = field(default_factory=list)
+    parts_json: str = ""
 
 
 @dataclass
@@ -140,18 +143,15 @@ async def edit_form(request: Request, title: Title) -> Response:
 
 def edit_response(request: Request, title: Title, state: EditState, status: int) -> Response:
     w = wiki_of(request)
-    response = w.templates.response(
+    return forms.form_page(
         request,
         "page_edit.html",
-        status_code=status,
+        status,
         title=title,
         state=state,
         section_heading=_section_heading(state),
-        csrf_field=CSRF_FIELD,
         max_bytes=w.settings.max_page_bytes,
     )
-    response.headers["Cache-Control"] = "no-store"
-    return finish(request, response)
 
 
 def _section_heading(state: EditState) -> str | None:
@@ -167,30 +167,11 @@ def _section_heading(state: EditState) -> str | None:
         return str(state.section)
 
 
-async def read_form(request: Request) -> FormData:
-    """The request's form, size-capped; malformed bodies become BadInput."""
-    limit = wiki_of(request).settings.max_page_bytes
-    length = request.headers.get("content-length")
-    # A body far over the limit is refused before it is read (UTF-8 percent-encoding at most 9x).
-    if length and length.isdigit() and int(length) > limit * 9 + 65536:
-        raise TooLarge(
-            N_("The request is {size} bytes; the limit is {limit} bytes."),
-            size=int(length),
-            limit=limit,
-        )
-    try:
-        return await request.form(max_files=0, max_fields=64, max_part_size=limit * 4 + 65536)
-    except Exception as exc:  # malformed bodies of every kind: multipart, encoding, limits
-        if isinstance(exc, WikiError):
-            raise
-        raise BadInput(N_("The form could not be read.")) from exc
-
-
 async def submit(request: Request, title: Title) -> Response:
     """POST ?action=submit: save, preview, show changes, or discard a draft."""
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    form = await read_form(request)
+    form = await forms.read_form(request)
     state = EditState(
         text=str(form.get("wpTextbox1", "")),
         summary=str(form.get("wpSummary", "")),
@@ -199,6 +180,8 @@ async def submit(request: Request, title: Title) -> Response:
         section=_section_of(form),
         exists=form.get("wpBaseRevId") not in (None, ""),
     )
+    if conflicts.PARTS_FIELD in form:  # the conflict screen: one choice per block
+        state.text = conflicts.compose(form)
     undid = int_param(form.get("wpUndidRevision"))  # an undo confirmed through this form
     if undid is not None:
         state.extra["wpUndidRevision"] = str(undid)
@@ -207,11 +190,10 @@ async def submit(request: Request, title: Title) -> Response:
     )
     if ack:  # abuse-rule warnings the editor has seen (wiki.patrol.abuse)
         state.extra["wpAbuseAck"] = ack
-    if not w.sessions.check_csrf(ctx.session_id, str(form.get(CSRF_FIELD, ""))):
+    if not forms.token_ok(request, form):
         ensure_session(request)
-        state.error = ctx.gettext(
-            "Your session expired or the form was sent from elsewhere, so nothing was saved. "
-            "Your text is kept below: save again to publish it."
+        state.error = " ".join(
+            (ctx.gettext(forms.MSG_BAD_TOKEN), ctx.gettext("Your text is kept below."))
         )
         # No server draft here: a forged request must not write anything, not even a draft
         # into the victim's session. The text comes back in the form, and the browser keeps
@@ -261,14 +243,14 @@ async def _save(request: Request, title: Title, state: EditState) -> Response:
     except AbuseDisallowed as exc:
         state.error = ctx.gettext(
             "This edit was stopped by a rule of this wiki: {message} Your text is kept below."
-        ).format(message=exc.rule_message)
+        ).format(message=_rule_text(ctx, exc.rule_message))
         return edit_response(request, title, state, 403)
     except AbuseWarned as exc:  # the form again, the warnings acknowledged: saving again saves
         seen = edit.acknowledged | set(exc.warnings)
         state.extra["wpAbuseAck"] = ",".join(str(i) for i in sorted(seen))
         state.error = ctx.gettext(
             "Warning from a rule of this wiki: {message} If you are sure, save again."
-        ).format(message=" ".join(exc.warnings.values()))
+        ).format(message=" ".join(_rule_text(ctx, m) for m in exc.warnings.values()))
         return edit_response(request, title, state, 200)
     except (TooLarge, BadInput) as exc:
         state.error = exc.translated(ctx.gettext)
@@ -309,19 +291,27 @@ def saved_redirect(
     return response
 
 
+def _rule_text(ctx: Ctx, message: str) -> str:
+    """A rule's message, translated when it is a seeded rule's (``abuse.SEED_TEXTS``)."""
+    return ctx.gettext(message) if message else message  # gettext("") is the catalogue header
+
+
 async def _conflict(
     request: Request, title: Title, state: EditState, exc: EditConflict
 ) -> Response:
     """The conflict screen: current text and yours side by side, and an editable proposal."""
     yours = exc.yours or state.text
     diff = await run_diff(request, exc.theirs, yours)
-    proposal = exc.proposal or yours
+    merge = await run_in_threadpool(lambda: conflicts.split(exc.base, exc.theirs, yours))
+    proposal = merge.text() if merge.clean else yours
     state.conflict = ConflictView(
         theirs=exc.theirs,
         yours=yours,
         proposal=proposal,
         diff=diff,
-        blocks=proposal.count("\n<<<<<<< "),
+        blocks=len(merge.conflicts),
+        parts=conflicts.parts(merge),
+        parts_json=conflicts.encode(merge),
     )
     state.error = exc.translated(request.state.ctx.gettext)
     # The proposal is a whole-page text on top of the latest revision: saving it resolves.

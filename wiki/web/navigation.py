@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from wiki.actions import pages as page_actions
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound
-from wiki.navigation import categories, links, redirects, reports
+from wiki.navigation import backlinks, categories, links, redirects, reports
 from wiki.pages.rendering import page_url
 from wiki.text import titles
 from wiki.text.titles import NS_MAIN, NS_SPECIAL, Title
@@ -51,6 +51,12 @@ LABELS: dict[str, str] = {
     "WhatLinksHere": N_("What links here"),
     "MovePage": N_("Move page"),
     "Categories": N_("Categories"),
+    "RevisionDelete": N_("Change revision visibility"),
+    "Undelete": N_("View and restore deleted pages"),
+    "AbuseFilter": N_("Abuse rules"),
+    "BlockList": N_("Blocked users"),
+    "Log": N_("Logs"),
+    "RecentChangesLinked": N_("Related changes"),
 }
 GROUPS: dict[str, str] = {
     "pages": N_("Lists of pages"),
@@ -100,6 +106,7 @@ def _namespace(request: Request, default: int | None = NS_MAIN) -> int | None:
 def _namespace_named(raw: str) -> int:
     """A namespace by its English or Indonesian name ("main" for the main one)."""
     names = {name.lower(): ns for ns, name in titles.NAMESPACES.items() if ns > 0}
+    names |= {name.lower(): ns for ns, name in titles.namespace_names() if ns > 0}
     names |= {alias: ns for alias, ns in titles.ALIASES.items() if ns >= 0}
     names["main"] = NS_MAIN
     found = names.get(raw.replace("_", " ").strip().lower())
@@ -121,7 +128,7 @@ def _flag(request: Request, name: str, default: bool = False) -> bool:
 
 
 def _namespaces() -> list[tuple[int, str]]:
-    return [(ns, name) for ns, name in titles.NAMESPACES.items() if ns >= 0]
+    return titles.namespace_names()
 
 
 # --- lists of pages -----------------------------------------------------------------------
@@ -425,7 +432,7 @@ async def what_links_here(request: Request, sub: str) -> Response:
     result = None
     if target is not None:
         result = await wiki_of(request).read(
-            lambda s: links.what_links_here(
+            lambda s: backlinks.what_links_here(
                 s,
                 target,
                 from_id=start,
@@ -557,7 +564,7 @@ def _move_page(request: Request, form: MoveForm, status: int = 200, **extra: Any
     return finish(request, response)
 
 
-@special("MovePage", "PindahkanHalaman", group="pagetools")
+@special("MovePage", "PindahkanHalaman", group="pagetools", writes=True)
 async def move_page(request: Request, sub: str) -> Response:
     """Special:MovePage/Title: the form (GET) and the move (POST, CSRF-checked by dispatch)."""
     ctx: Ctx = request.state.ctx

@@ -107,13 +107,26 @@ SCHEMAS: dict[str, Any] = {
                     ["score", "badge", "reasons"],
                     score={"type": "number", "minimum": 0, "maximum": 1},
                     badge={"enum": ["good", "maybe", "bad"]},
+                    content={
+                        "type": ["number", "null"],
+                        "description": "The score from the content alone",
+                    },
+                    editor={
+                        "type": ["number", "null"],
+                        "description": "What facts about the editor added (may be negative)",
+                    },
                     reasons={
                         "type": "array",
                         "items": _obj(
                             ["code", "message", "params"],
                             code=STR,
                             message={**STR, "description": "In English"},
-                            params={"type": "object", "additionalProperties": INT},
+                            params={
+                                "type": "object",
+                                "additionalProperties": {"type": ["integer", "string"]},
+                            },
+                            group={"enum": ["content", "editor"]},
+                            marks={"type": "array", "items": STR},
                         ),
                     },
                 ),

@@ -28,24 +28,23 @@ from wiki.actions import pages as page_actions
 from wiki.actions import patrol as patrol_actions
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound, PermissionDenied
 from wiki.models import Page
-from wiki.pages import deletion, revisions, visibility
+from wiki.pages import deletion, hiding, revisions, visibility
 from wiki.pages.edits import TAG_REVERTED
 from wiki.pages.rendering import page_url
 from wiki.patrol import marks as patrol
 from wiki.patrol import recentchanges, reverts, watchlist
 from wiki.text import titles
 from wiki.text.titles import Title
+from wiki.web import forms
 from wiki.web.base import (
     actor_of,
     ensure_session,
-    finish,
     int_param,
     request_actor,
     run_diff,
     wiki_of,
 )
-from wiki.web.editing import EditState, edit_response, read_form
-from wiki.web.security import CSRF_FIELD
+from wiki.web.editing import EditState, edit_response
 from wiki.web.special import special
 from wiki.web.templating import Ctx
 
@@ -73,33 +72,6 @@ def require_visible_text(ctx: Ctx, vis: int, rev_id: int) -> None:
         raise PermissionDenied(
             N_("The text of revision {id} has been hidden by an administrator."), id=rev_id
         )
-
-
-def _page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    ensure_session(request)
-    response = wiki_of(request).templates.response(
-        request, template, status_code=status, csrf_field=CSRF_FIELD, **context
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return finish(request, response)
-
-
-async def _form(request: Request) -> FormData:
-    """The POSTed form, its token checked (special pages arrive checked already)."""
-    form = getattr(request.state, "form", None)
-    if form is not None:
-        return form  # type: ignore[no-any-return]
-    form = await read_form(request)
-    w = wiki_of(request)
-    ctx: Ctx = request.state.ctx
-    if not w.sessions.check_csrf(ctx.session_id, str(form.get(CSRF_FIELD, ""))):
-        raise PermissionDenied(
-            N_(
-                "Your session expired or the form was sent from elsewhere, so nothing was "
-                "done. Go back, reload the page and try again."
-            )
-        )
-    return form
 
 
 async def watch_state(request: Request, title: Title) -> watchlist.WatchState | None:
@@ -211,7 +183,7 @@ async def watch_form(request: Request, title: Title) -> Response:
         raise BadInput(N_("Special pages cannot be watched."))
     state = await watch_state(request, title)
     action = request.query_params.get("action", "watch")
-    return _page(
+    return forms.form_page(
         request,
         "page_watch.html",
         title=title,
@@ -234,7 +206,7 @@ async def do_watch(request: Request, title: Title, *, watch: bool, expiry: str) 
 
 async def watch_post(request: Request, title: Title) -> Response:
     """POST ?action=watch|unwatch: do it, then back to the page."""
-    form = await _form(request)
+    form = await forms.posted_form(request)
     action = request.query_params.get("action", "watch")
     await do_watch(
         request, title, watch=action == "watch", expiry=str(form.get("expiry", "infinite"))
@@ -257,7 +229,7 @@ async def do_patrol(
 
 async def patrol_post(request: Request, title: Title) -> Response:
     """POST ?action=markpatrolled (rcid): mark, then back to the diff."""
-    form = await _form(request)
+    form = await forms.posted_form(request)
     rc_id = int_param(form.get("rcid"))
     if rc_id is None:
         raise BadInput(N_("Say which change to mark as patrolled."))
@@ -282,7 +254,7 @@ async def do_rollback(request: Request, title: Title, from_user: str) -> reverts
 async def rollback_post(request: Request, title: Title) -> Response:
     """POST ?action=rollback with ``from`` (one click from history, diffs, contributions and
     recent changes): roll back, then show the diff of what was undone."""
-    form = await _form(request)
+    form = await forms.posted_form(request)
     done = await do_rollback(request, title, str(form.get("from", "")).strip())
     rev = done.result.revision
     target = page_url(done.title, diff=rev.id, oldid=rev.parent_id or "", rolledback=done.reverted)
@@ -408,7 +380,7 @@ def _ids(values: Sequence[object]) -> list[int]:
 
 async def do_visibility(
     request: Request, rev_ids: list[int], *, hide: int, unhide: int, reason: str
-) -> visibility.Change:
+) -> hiding.Change:
     w = wiki_of(request)
     actor = request_actor(request)
     return await w.act(
@@ -422,7 +394,7 @@ async def do_visibility(
     )
 
 
-@special("RevisionDelete", "HapusRevisi", group="pagetools")
+@special("RevisionDelete", "HapusRevisi", group="pagetools", writes=True)
 async def revision_delete(request: Request, sub: str) -> Response:
     """Hide or show the text, summary or author of chosen revisions (admins)."""
     ctx: Ctx = request.state.ctx
@@ -459,7 +431,7 @@ async def revision_delete(request: Request, sub: str) -> Response:
     common = visibility.ALL
     for info in infos:
         common &= info.visibility
-    return _page(
+    return forms.form_page(
         request,
         "special_revisiondelete.html",
         title=title,
@@ -483,7 +455,7 @@ async def delete_form(request: Request, title: Title) -> Response:
         return revisions.page_info(session, page).revision_count
 
     count = await wiki_of(request).read(load)
-    return _page(request, "page_delete.html", title=title, count=count)
+    return forms.form_page(request, "page_delete.html", title=title, count=count)
 
 
 async def do_delete(request: Request, title: Title, reason: str) -> deletion.DeleteResult:
@@ -492,12 +464,12 @@ async def do_delete(request: Request, title: Title, reason: str) -> deletion.Del
 
 
 async def delete_post(request: Request, title: Title) -> Response:
-    form = await _form(request)
+    form = await forms.posted_form(request)
     await do_delete(request, title, str(form.get("reason", "")))
     return RedirectResponse(page_url("Special:Log", type="delete", page=title.key), status_code=303)
 
 
-@special("Undelete", "BatalHapus", group="pagetools")
+@special("Undelete", "BatalHapus", group="pagetools", writes=True)
 async def undelete(request: Request, sub: str) -> Response:
     """Deleted pages (admins): the list, one page's deleted revisions, one revision's text, and
     restoring all of them or the ones ticked."""
@@ -508,7 +480,9 @@ async def undelete(request: Request, sub: str) -> Response:
     if not raw:
         prefix = request.query_params.get("prefix", "").strip()
         rows = await w.read(lambda s: deletion.deleted_titles(s, prefix=prefix))
-        return _page(request, "special_undelete.html", title=None, deleted=rows, prefix=prefix)
+        return forms.form_page(
+            request, "special_undelete.html", title=None, deleted=rows, prefix=prefix
+        )
     try:
         title = titles.parse(raw)
     except InvalidTitle as exc:
@@ -526,11 +500,11 @@ async def undelete(request: Request, sub: str) -> Response:
     if rev_id is not None:
         row = await w.read(lambda s: deletion.archived_revision(s, title, rev_id))
         require_visible_text(ctx, row.visibility, row.rev_id)
-        return _page(request, "special_undelete.html", title=title, revision=row)
+        return forms.form_page(request, "special_undelete.html", title=title, revision=row)
     rows_ = await w.read(lambda s: deletion.archived(s, title))
     if not rows_:
         raise NotFound(N_("There are no deleted revisions of {title}."), title=title.full)
-    return _page(
+    return forms.form_page(
         request,
         "special_undelete.html",
         title=title,

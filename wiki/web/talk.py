@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from wiki import i18n
 from wiki.actions import personal
 from wiki.actions import talk as talk_actions
 from wiki.actions.context import REST
@@ -45,13 +46,12 @@ from wiki.models import Notification
 from wiki.pages import revisions
 from wiki.pages.rendering import page_url
 from wiki.patrol import abuse
-from wiki.talk import notifications, threads
+from wiki.talk import comments, notifications, signatures, threads
 from wiki.talk import posting as talk
 from wiki.text import titles
 from wiki.text.titles import Title
-from wiki.web import rest
-from wiki.web.base import Wiki, actor_of, ensure_session, finish, request_actor, wiki_of
-from wiki.web.security import CSRF_FIELD
+from wiki.web import forms, rest
+from wiki.web.base import Wiki, actor_of, request_actor, wiki_of
 from wiki.web.special import special
 from wiki.web.templating import Ctx
 
@@ -167,7 +167,7 @@ async def inbox_state(request: Request, ctx: Ctx) -> None:
 
 
 def _is_own_talk(title: Title, ip: str) -> bool:
-    if title.ns != titles.NS_USER_TALK or not threads.is_ip(title.text):
+    if title.ns != titles.NS_USER_TALK or not signatures.is_ip(title.text):
         return False
     return talk.canonical_ip(title.text) == talk.canonical_ip(ip)
 
@@ -184,25 +184,32 @@ def reply_url(title: Title, comment_id: str) -> str:
     return page_url(f"Special:Reply/{title.key}", comment=comment_id)
 
 
-def decorate(html: str, text: str, title: Title, gettext: Callable[[str], str]) -> str:
+def decorate(
+    html: str, text: str, title: Title, gettext: Callable[[str], str], lang: str = "en"
+) -> str:
     """A talk page's rendered HTML with each comment's timestamp made its anchor (a permalink,
-    as DiscussionTools does) and followed by a Reply link."""
+    as DiscussionTools does) and followed by a Reply link. The timestamp shows in ``lang``'s one
+    date-time format, in UTC as the signature says (the HTML is shared by every reader)."""
     thread = threads.parse(text)
     if not thread.comments:
         return html
     label = escape(gettext("reply"))
+
+    def shown(comment: threads.Comment) -> str:
+        return i18n.format_timestamp(comment.timestamp, lang, "datetime", "UTC", show_zone=True)
 
     def tools(comment: threads.Comment) -> str:
         cid = escape(comment.id)
         fragment = escape(quote(comment.id, safe=FRAGMENT_SAFE))
         href = escape(reply_url(title, comment.id))
         return (
-            f'<a class="talk-stamp" id="{cid}" href="#{fragment}">{escape(comment.stamp)}</a>'
+            f'<a class="talk-stamp" id="{cid}" href="#{fragment}">'
+            f'<time datetime="{comment.timestamp.isoformat()}">{escape(shown(comment))}</time></a>'
             f'<span class="talk-tools"> <a class="talk-reply" href="{href}" '
             f'data-comment="{cid}">{label}</a></span>'
         )
 
-    return f'<div class="talk-thread">{threads.annotate_html(html, thread, tools)}</div>'
+    return f'<div class="talk-thread">{comments.annotate_html(html, thread, tools)}</div>'
 
 
 # --- posting: the forms and the API share these ------------------------------------------------
@@ -247,15 +254,6 @@ def _target(sub: str) -> Title:
     return title
 
 
-def _form_page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    ensure_session(request)
-    response = wiki_of(request).templates.response(
-        request, template, status_code=status, csrf_field=CSRF_FIELD, **context
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return finish(request, response)
-
-
 async def _replying_to(request: Request, title: Title, comment_id: str) -> talk.Found | None:
     try:
         return await wiki_of(request).read(lambda s: talk.find_comment(s, title, comment_id))
@@ -263,7 +261,7 @@ async def _replying_to(request: Request, title: Title, comment_id: str) -> talk.
         return None
 
 
-@special("Reply", "Balas", listed=False, group="pagetools")
+@special("Reply", "Balas", listed=False, group="pagetools", writes=True)
 async def reply_page(request: Request, sub: str) -> Response:
     """The reply form (GET), and its submission (POST)."""
     ctx: Ctx = request.state.ctx
@@ -294,7 +292,7 @@ async def reply_page(request: Request, sub: str) -> Response:
             id=comment_id,
             title=title.full,
         )
-    response = _form_page(
+    response = forms.form_page(
         request,
         "special_reply.html",
         status,
@@ -302,7 +300,7 @@ async def reply_page(request: Request, sub: str) -> Response:
         target=title,
         comment_id=comment_id,
         found=found,
-        excerpt=threads.excerpt(found.thread, found.comment, 400) if found else "",
+        excerpt=comments.excerpt(found.thread, found.comment, 400) if found else "",
         text=text,
         error=error,
         abuse_ack=ack,
@@ -314,12 +312,12 @@ async def reply_page(request: Request, sub: str) -> Response:
 
 async def new_topic_form(request: Request, title: Title) -> Response:
     """GET ``?action=edit&section=new``: the "Add topic" form."""
-    return _form_page(
+    return forms.form_page(
         request, "special_newtopic.html", title=title, target=title, subject="", text="", error=None
     )
 
 
-@special("NewTopic", "TopikBaru", listed=False, group="pagetools")
+@special("NewTopic", "TopikBaru", listed=False, group="pagetools", writes=True)
 async def new_topic_page(request: Request, sub: str) -> Response:
     """The "Add topic" form (also at ``?action=edit&section=new``) and its submission."""
     ctx: Ctx = request.state.ctx
@@ -333,7 +331,7 @@ async def new_topic_page(request: Request, sub: str) -> Response:
         ack = abuse.parse_acknowledged(_acknowledged(form))
         posted = await post_topic(request, title, subject, text, ack)
     except (BadInput, EditConflict, PermissionDenied, RateLimited) as exc:
-        response = _form_page(
+        response = forms.form_page(
             request,
             "special_newtopic.html",
             exc.status,
@@ -377,7 +375,7 @@ def _require_login(ctx: Ctx) -> int:
     return ctx.user_id
 
 
-@special("Notifications", "Notifikasi", group="users")
+@special("Notifications", "Notifikasi", group="users", writes=True)
 async def notifications_page(request: Request, sub: str) -> Response:
     """The inbox, newest first; POST marks one (``mark=<id>``) or all (``mark=all``) read."""
     w = wiki_of(request)
@@ -398,7 +396,7 @@ async def notifications_page(request: Request, sub: str) -> Response:
             s, user_id, unread_only=unread_only, limit=NOTIFICATIONS_LIMIT
         )
     )
-    return _form_page(
+    return forms.form_page(
         request, "special_notifications.html", items=_items(views), unread_only=unread_only
     )
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -21,7 +23,7 @@ from wiki.pages.rendering import page_url
 from wiki.pages.revisions import Author
 from wiki.patrol.logs import Performer
 from wiki.settings import LANGUAGES, Settings
-from wiki.text import diffing
+from wiki.text import diffing, expiry
 from wiki.web import comments
 from wiki.web.assets import Assets
 
@@ -114,7 +116,17 @@ class Templates:
             env.globals["lang_url"] = _lang_url
             env.filters["comment"] = comments.summary_html
             env.filters["ts"] = _ts_filter(lang)
-            env.filters["num"] = lambda n, _lang=lang: i18n.format_number(n, _lang)
+            env.filters["num"] = _num_filter(lang)
+            env.filters["expiry"] = _expiry_filter(lang)
+            # A vocabulary word shown from data: {{ entry.type|label('log') }}.
+            env.filters["label"] = lambda v, kind, _lang=lang: i18n.label(kind, v, _lang)
+            # Stored text that may be one of our own messages (seeded abuse rules): translated
+            # when it is, shown as it is otherwise; never %-formatted, unlike _().
+            env.filters["msg"] = lambda v, _lang=lang: (
+                i18n.translations(_lang).gettext(str(v)) if v else ""
+            )
+            env.globals["expiry_labels"] = expiry.LABELS
+            env.filters["evidence"] = evidence_marks
             self.envs[lang] = env
 
     def render(self, ctx: Ctx, template: str, /, **context: Any) -> str:
@@ -141,12 +153,67 @@ def _lang_url(context: Context, code: str) -> str:
     return path + "?" + urlencode([*query, ("uselang", code)])
 
 
+def _num_filter(lang: str) -> Callable[..., str]:
+    """A number in the locale's digits; ``places`` fixes the decimals (``|num(2)``)."""
+
+    def fmt(n: float, places: int | None = None) -> str:
+        if places is None:
+            return i18n.format_number(n, lang)
+        return i18n.format_fixed(n, places, lang)
+
+    return fmt
+
+
+def _expiry_filter(lang: str) -> Callable[..., str]:
+    """An expiry (a datetime, None, or a log entry's ISO/"infinity" parameter), localised."""
+    ts = _ts_filter(lang)
+
+    @pass_context
+    def fmt(context: Context, value: datetime | str | None) -> str:
+        when = value if isinstance(value, datetime) else i18n.parse_expiry_param(value)
+        if when is None:
+            return i18n.translations(lang).gettext(i18n.NEVER)
+        result: str = ts(context, when)
+        return result
+
+    return fmt
+
+
 def _ts_filter(lang: str) -> Callable[..., str]:
     @pass_context
-    def fmt(context: Context, dt: datetime, style: str = "medium") -> str:
+    def fmt(context: Context, dt: datetime, style: str = "datetime") -> str:
+        """``style``: "datetime" (the locale's one format), "time" or "date" (day headings);
+        readers without an account are told the zone (UTC)."""
         ctx = context.get("ctx")
         account = getattr(ctx, "account", None)
         tz = account.timezone if account is not None else "UTC"
-        return i18n.format_timestamp(dt, lang, style, tz)
+        return i18n.format_timestamp(dt, lang, style, tz, show_zone=account is None)
 
     return fmt
+
+
+def evidence_marks(text: str, marks: Iterable[str] | None = None) -> Markup | str:
+    """``text`` with the changed text a vandalism reason is about wrapped in ``<mark>``
+    (escaped; ``marks`` from :attr:`wiki.patrol.scoring.StoredScore.marks`)."""
+    wanted = sorted({m for m in marks or () if isinstance(m, str) and m.strip()}, key=len)
+    if not wanted or not text:
+        return text
+    # Whole words only, and never inside a footnote marker ("2" is not the "2" of "[^2]").
+    pattern = re.compile(
+        "|".join(
+            (r"(?<![\w^])" if m[0].isalnum() else "")
+            + re.escape(m)
+            + (r"(?!\w)" if m[-1].isalnum() else "")
+            for m in reversed(wanted)
+        )
+    )
+    out: list[Markup] = []
+    last = 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[last : m.start()]))
+        out.append(Markup('<mark class="vandalism-evidence">{}</mark>').format(m.group(0)))
+        last = m.end()
+    if not out:
+        return text
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
