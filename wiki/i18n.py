@@ -186,6 +186,7 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "revision": N_("revision visibility log"),
         "rights": N_("user rights log"),
         "abusefilter": N_("abuse rule log"),
+        "import": N_("import log"),
     },
     "group": {
         "*": N_("everyone"),
