@@ -194,7 +194,8 @@ def test_oldid_diff_raw_info(client: TestClient) -> None:
         ("/wiki/X?oldid=abc", 400),
         ("/wiki/X?diff=999999", 404),
         ("/wiki/X?diff=bogus", 400),
-        ("/wiki/X?diff=prev", 400),
+        ("/wiki/X?diff=prev", 404),  # no oldid: the latest change of X, which does not exist
+        ("/wiki/Special:Log?diff=prev", 400),
         ("/wiki/X?action=frobnicate", 400),
         ("/wiki/Special:Nonexistent", 404),
     ],

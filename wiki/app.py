@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -13,8 +12,8 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette_compress import CompressMiddleware
 
 from wiki.accounts.ratelimit import RateLimiter
 from wiki.cache_channels import page_cache
@@ -30,6 +29,7 @@ from wiki.web import (  # noqa: F401 (they register special pages)
     api_variants,
     botpasswords,
     changes,
+    cite,
     credentials,
     export,
     navigation,
@@ -39,13 +39,12 @@ from wiki.web import (  # noqa: F401 (they register special pages)
 )
 from wiki.web import search as search_web
 from wiki.web import talk as talk_web
+from wiki.web.assets import STATIC_DIR, Assets
 from wiki.web.base import Wiki, make_ctx
 from wiki.web.cors import CorsMiddleware, parse_origins
 from wiki.web.errors import http_error, server_error, wiki_error
 from wiki.web.security import SecurityHeadersMiddleware, Sessions
 from wiki.web.templating import Templates
-
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 class ContextMiddleware:
@@ -71,7 +70,7 @@ class ContextMiddleware:
         await self.app(scope, receive, send)
 
 
-def routes() -> list[BaseRoute]:
+def routes(assets: Assets) -> list[BaseRoute]:
     return [
         Route("/", pages.root),
         Route("/wiki/{title:path}", pages.page_get, methods=["GET", "HEAD"]),
@@ -85,7 +84,7 @@ def routes() -> list[BaseRoute]:
                 *api.routes(api_variants.routes()),
             ],
         ),
-        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        Mount("/static", app=assets, name="static"),
     ]
 
 
@@ -107,10 +106,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     titles.set_content_language(settings.language)  # namespace names in URLs and on pages
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url)
+    assets = Assets(STATIC_DIR)
     wiki = Wiki(
         settings=settings,
         db=db,
-        templates=Templates(settings),
+        templates=Templates(settings, assets),
         sessions=Sessions(settings.secret_key),
         cache=page_cache(settings),
         limiter=RateLimiter(
@@ -121,8 +121,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
     )
     app = Starlette(
-        routes=routes(),
+        routes=routes(assets),
         middleware=[
+            # Compression (zstd, Brotli or gzip, as the browser accepts) outermost: it sees the
+            # final body; event streams are flushed message by message, never buffered.
+            Middleware(CompressMiddleware),
             Middleware(SecurityHeadersMiddleware),
             Middleware(CorsMiddleware, origins=parse_origins(settings.cors_origins)),
             Middleware(ContextMiddleware),

@@ -78,7 +78,7 @@ def test_account_lifecycle_and_block_notice(browser: Browser, live_server: WikiS
 
     page.goto(f"{base}/wiki/Catatan_relawan?action=edit")
     notice = page.locator(".notice.blocked")
-    expect(notice).to_contain_text("You are blocked from editing until")
+    expect(notice).to_contain_text("You are blocked until")
     expect(notice).to_contain_text("menyebarkan hoaks")
     expect(page.locator("#editform button[name=wpSave]")).to_have_count(0)
     for c in (ctx, admin_ctx):

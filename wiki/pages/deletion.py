@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from wiki.errors import N_, BadInput, NotFound
 from wiki.models import ArchivedRevision, Page, RenderedRevision, Revision, utcnow
 from wiki.navigation import links
-from wiki.pages import rendering, revisions
+from wiki.pages import rendering, revisions, visibility
 from wiki.patrol import logs, recentchanges
 from wiki.text.titles import Title
 
@@ -34,7 +34,7 @@ class DeleteResult:
 
 
 @dataclass(frozen=True)
-class ArchivedInfo:
+class ArchivedInfo(visibility.HiddenParts):
     """A deleted revision as Special:Undelete lists it (redactable: see wiki.pages.visibility)."""
 
     id: int

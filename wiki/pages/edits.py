@@ -37,6 +37,7 @@ TAG_BLANK = "mw-blank"
 TAG_REPLACE = "mw-replace"
 TAG_NEW_REDIRECT = "mw-new-redirect"
 TAG_REMOVED_REDIRECT = "mw-removed-redirect"
+TAG_REVERTED = "mw-reverted"  # on the edits a rollback undid
 SOFTWARE_TAGS = (
     TAG_ROLLBACK,
     TAG_UNDO,
@@ -44,6 +45,7 @@ SOFTWARE_TAGS = (
     TAG_REPLACE,
     TAG_NEW_REDIRECT,
     TAG_REMOVED_REDIRECT,
+    TAG_REVERTED,
 )
 REPLACE_SHARE = 0.1  # an edit that keeps less than this share of a long page's size "replaces" it
 REPLACE_MIN = 500  # bytes: shorter pages are not tagged mw-replace

@@ -252,6 +252,12 @@ class Change(visibility.HiddenParts):
     def unpatrolled(self) -> bool:
         return self.kind != LOG and self.patrolled == UNPATROLLED
 
+    @property
+    def rollbackable(self) -> bool:
+        """Rollback can undo this change: the page's current edit, not its creation, by an
+        editor whose name the reader may see (the reader's right is checked apart)."""
+        return self.current and not self.is_new and bool(self.user_text) and not self.user_hidden
+
 
 @dataclass(frozen=True)
 class ChangesPage:
@@ -391,6 +397,17 @@ def add_tags(
                 )
             )
     session.flush()
+
+
+def tagged(session: Session, revision_ids: Iterable[int], tag: str) -> frozenset[int]:
+    """Which of ``revision_ids`` carry ``tag``."""
+    ids = list(revision_ids)
+    if not ids:
+        return frozenset()
+    found = session.scalars(
+        select(ChangeTag.revision_id).where(ChangeTag.tag == tag, ChangeTag.revision_id.in_(ids))
+    )
+    return frozenset(i for i in found if i is not None)
 
 
 def for_revision(session: Session, rev_id: int) -> RecentChange | None:

@@ -24,7 +24,7 @@ from wiki.errors import N_, BadInput, EditConflict, NotFound, PermissionDenied, 
 from wiki.models import Page, Revision
 from wiki.pages import edits, revisions, visibility
 from wiki.pages.revisions import Author, SaveResult
-from wiki.patrol import logs
+from wiki.patrol import logs, recentchanges
 from wiki.patrol import marks as patrol
 from wiki.text import merging
 from wiki.text.titles import Title
@@ -262,6 +262,7 @@ def rollback(
         ) from exc
     edits.after_save(session, result, author, tags=[edits.TAG_ROLLBACK], watch=False)
     patrol.mark_range(session, page.id, after=target.id, upto=result.revision.id)
+    tag_reverted(session, page.id, after=target.id, upto=latest.id)
     logs.record(
         session,
         type="rollback",
@@ -284,3 +285,16 @@ def rollback(
         to_user=to_user,
         to_revision=target.id,
     )
+
+
+def tag_reverted(session: Session, page_id: int, *, after: int, upto: int) -> None:
+    """Tag the revisions a rollback undid (ids in ``(after, upto]``) "mw-reverted", as
+    MediaWiki does, so the diff and history say so."""
+    ids = session.scalars(
+        select(Revision.id).where(
+            Revision.page_id == page_id, Revision.id > after, Revision.id <= upto
+        )
+    ).all()
+    for rev_id in ids:
+        rc = recentchanges.for_revision(session, rev_id)
+        recentchanges.add_tags(session, rc, rev_id, [edits.TAG_REVERTED])

@@ -63,3 +63,12 @@ def replace(text: str, index: int, new_section: str) -> str:
 def summary_prefix(heading: str) -> str:
     """The edit summary MediaWiki pre-fills for a section edit."""
     return f"/* {heading} */ " if heading else ""
+
+
+def anchor(text: str, index: int) -> str | None:
+    """The HTML id of section ``index``'s heading in ``text`` (None: the lead, or no such
+    section), as the page view renders it: where a section save returns the reader."""
+    if index < 1:
+        return None
+    headings = markup.render(text).headings
+    return headings[index - 1].anchor if index <= len(headings) else None

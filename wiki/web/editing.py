@@ -7,6 +7,7 @@ answers with the text in the form *and* keeps it on the server as a draft (``wik
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -148,8 +149,22 @@ def edit_response(request: Request, title: Title, state: EditState, status: int)
         status,
         title=title,
         state=state,
+        section_heading=_section_heading(state),
         max_bytes=w.settings.max_page_bytes,
     )
+
+
+def _section_heading(state: EditState) -> str | None:
+    """The heading of the section being edited (for the title), "" for the lead, None for the
+    whole page. Read from the text in the box, so a preview keeps it."""
+    if state.section is None:
+        return None
+    if state.section == 0:
+        return ""
+    try:
+        return sections.find(state.text, 1).heading
+    except BadInput:  # the heading was typed away: the title says "section N"
+        return str(state.section)
 
 
 async def submit(request: Request, title: Title) -> Response:
@@ -247,9 +262,33 @@ async def _save(request: Request, title: Title, state: EditState) -> Response:
         state.refusal_kind = exc.refusal.kind
         state.error = state.refusal
         return edit_response(request, title, state, 403)
-    if result.merged and not result.noop:
-        return RedirectResponse(page_url(title, merged=result.revision.id), status_code=303)
-    return RedirectResponse(page_url(title), status_code=303)
+    return saved_redirect(request, title, result, state.section)
+
+
+#: A short-lived cookie naming the revision just saved: the page view says "Your edit was
+#: saved" once (server side, so it works without script) and clears it.
+POSTEDIT_COOKIE = "wiki_postedit"
+
+
+def saved_redirect(
+    request: Request, title: Title, result: revisions.SaveResult, section: int | None
+) -> Response:
+    """303 to the page after a save: to the edited section, with the one-time confirmation."""
+    url = page_url(title, merged=result.revision.id) if result.merged and not result.noop else None
+    url = url or page_url(title)
+    if section is not None and (found := sections.anchor(result.revision.text, section)):
+        url += "#" + quote(found, safe="")
+    response = RedirectResponse(url, status_code=303)
+    if not result.noop:
+        response.set_cookie(
+            POSTEDIT_COOKIE,
+            str(result.revision.id),
+            max_age=120,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+    return response
 
 
 def _rule_text(ctx: Ctx, message: str) -> str:

@@ -203,7 +203,11 @@ async def view(request: Request, title: Title) -> Response:
         version = (*version, *w.cache.version(dependents.CATEGORY_LISTINGS))
     # Every visitor without an account sees the same page (a session only carries a CSRF
     # token, which page views do not show), unless an IP has new messages to be told about.
-    anonymous = ctx.user_id is None and not ctx.new_messages and not request.query_params
+    # Just saved (wiki.web.editing.saved_redirect): this view says so, once, and is not cached.
+    postedit = request.cookies.get(editing.POSTEDIT_COOKIE)
+    anonymous = (
+        ctx.user_id is None and not ctx.new_messages and not request.query_params and not postedit
+    )
     if anonymous:
         body = w.page_cache.get(cache_key, version)
         if body is not None:
@@ -212,7 +216,7 @@ async def view(request: Request, title: Title) -> Response:
     # reused for them until a save, an account or watch change, or new notifications.
     personal_key: tuple[int, str, str] | None = None
     personal_version = 0
-    if ctx.user_id is not None and not request.query_params:
+    if ctx.user_id is not None and not request.query_params and not postedit:
         personal_key = (ctx.user_id, title.key, ctx.lang)
         inbox = talk_web.inbox_of(request).version(w, talk_web.user_key(ctx.user_id))
         personal_version = hash((version, w.account_version(), inbox, ctx.unread_notifications))
@@ -246,13 +250,17 @@ async def view(request: Request, title: Title) -> Response:
         redirect_loop=shown.redirect in (shown.title.full, title.full),
         listing=listing,
         watch_state=watch_state,
+        saved=postedit is not None and postedit == str(shown.revision_id),
     )
     body = body_text.encode("utf-8")
     if anonymous:
         w.page_cache.put(cache_key, version, body)
     elif personal_key is not None:
         w.personal_cache.put(personal_key, personal_version, body)
-    return finish(request, Response(body, media_type="text/html; charset=utf-8"))
+    page_response = Response(body, media_type="text/html; charset=utf-8")
+    if postedit is not None:
+        page_response.delete_cookie(editing.POSTEDIT_COOKIE, httponly=True, samesite="lax")
+    return finish(request, page_response)
 
 
 @dataclass(frozen=True)
@@ -353,12 +361,27 @@ async def history_view(request: Request, title: Title) -> Response:
 
     page, hist = await w.read(load)
     ctx: Ctx = request.state.ctx
+    shown = patrol.redact_history(ctx, hist)
+    top = shown.revisions[0] if shown.revisions else None
+    # Rollback is offered on the current revision when it is not the first and its editor's
+    # name is visible; it reverts that editor's latest edits (wiki.patrol.reverts).
+    rollback_from = (
+        top.user_text
+        if top is not None
+        and top.id == page.latest_id
+        and top.parent_id is not None
+        and top.user_text
+        and not top.user_hidden
+        and ctx.can("rollback")
+        else None
+    )
     response = w.templates.response(
         request,
         "page_history.html",
         title=title,
         page=page,
-        hist=patrol.redact_history(ctx, hist),
+        hist=shown,
+        rollback_from=rollback_from,
         limit=limit,
         watch_state=await patrol.watch_state(request, title),
         csrf_field=CSRF_FIELD,
@@ -383,9 +406,17 @@ class DiffPair:
     score: scoring.StoredScore | None = None
 
 
-def load_diff_pair(session: Session, diff: str, oldid: int | None) -> DiffPair:
-    """Resolve MediaWiki's diff parameters (diff=N|prev|next|cur, oldid=M) to two revisions."""
+def load_diff_pair(
+    session: Session, diff: str, oldid: int | None, title: Title | None = None
+) -> DiffPair:
+    """Resolve MediaWiki's diff parameters (diff=N|prev|next|cur, oldid=M) to two revisions.
+    ``?diff=prev`` without an oldid on a page's URL is the page's latest change."""
     if diff in ("prev", "next", "cur", "0", ""):
+        if oldid is None and diff == "prev" and title is not None and not title.is_special:
+            page = revisions.get_page(session, title)
+            if page is None or page.latest_id is None:
+                raise NotFound(N_("There is no page called {title}."), title=title.full)
+            oldid = page.latest_id
         if oldid is None:
             raise BadInput(N_("diff={diff} needs an oldid."), diff=diff)
         base = revisions.get_revision(session, oldid)
@@ -435,7 +466,8 @@ async def diff_view(request: Request) -> Response:
     oldid = int_param(q.get("oldid"))
     if q.get("oldid") not in (None, "") and oldid is None:
         raise BadInput(N_("oldid must be a revision number."))
-    pair = await w.read(lambda s: load_diff_pair(s, q.get("diff", ""), oldid))
+    title = _title_from_path(request)
+    pair = await w.read(lambda s: load_diff_pair(s, q.get("diff", ""), oldid, title))
     pair, tools = await patrol.diff_tools(request, pair)  # hidden parts, patrol, rollback
     ctx: Ctx = request.state.ctx
     # The score tells about the text: hidden with it.

@@ -29,6 +29,7 @@ from wiki.actions import patrol as patrol_actions
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound, PermissionDenied
 from wiki.models import Page
 from wiki.pages import deletion, hiding, revisions, visibility
+from wiki.pages.edits import TAG_REVERTED
 from wiki.pages.rendering import page_url
 from wiki.patrol import marks as patrol
 from wiki.patrol import recentchanges, reverts, watchlist
@@ -122,6 +123,9 @@ class DiffTools:
     rc_id: int | None  # the newer revision's recent change, when unpatrolled and patrollable
     can_rollback: bool
     watch: watchlist.WatchState | None
+    can_undo: bool = False
+    can_block: bool = False  # the authors get a "block" link
+    reverted: frozenset[int] = frozenset()  # revisions of the pair a rollback undid
 
 
 async def diff_tools(request: Request, pair: Any) -> tuple[Any, DiffTools]:
@@ -149,12 +153,21 @@ async def diff_tools(request: Request, pair: Any) -> tuple[Any, DiffTools]:
         and not pair.new.user_hidden
         and bool(pair.new.user_text)
     )
+    ids = [r.id for r in sides]
+    reverted = await wiki_of(request).read(lambda s: recentchanges.tagged(s, ids, TAG_REVERTED))
     tools = DiffTools(
         hidden_text=hidden and not allowed,
         suppressed_shown=hidden and allowed,
         rc_id=rc_id,
         can_rollback=can_rollback,
         watch=await watch_state(request, pair.title),
+        can_undo=(
+            pair.old is not None
+            and not (hidden and not allowed)
+            and pair.old.page_id == pair.new.page_id
+        ),
+        can_block=ctx.can("block"),
+        reverted=reverted,
     )
     return pair, tools
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
@@ -23,6 +24,8 @@ from wiki.pages.revisions import Author
 from wiki.patrol.logs import Performer
 from wiki.settings import LANGUAGES, Settings
 from wiki.text import diffing, expiry
+from wiki.web import comments
+from wiki.web.assets import Assets
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -90,8 +93,9 @@ class Ctx:
 class Templates:
     """Renders templates in the request's language."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, assets: Assets) -> None:
         self.settings = settings
+        self.assets = assets
         self.envs: dict[str, Environment] = {}
         for lang in LANGUAGES:
             env = Environment(
@@ -112,7 +116,10 @@ class Templates:
                 page_url=page_url,
                 inline=diffing.inline_segments,
                 allowed=protection.allowed,
+                asset_url=assets.url,
             )
+            env.globals["lang_url"] = _lang_url
+            env.filters["comment"] = comments.summary_html
             env.filters["ts"] = _ts_filter(lang)
             env.filters["num"] = _num_filter(lang)
             env.filters["expiry"] = _expiry_filter(lang)
@@ -137,6 +144,18 @@ class Templates:
         ctx: Ctx = request.state.ctx
         body = self.render(ctx, template, request=request, **context)
         return HTMLResponse(body, status_code=status_code)
+
+
+@pass_context
+def _lang_url(context: Context, code: str) -> str:
+    """The current URL (path, action and all) in language ``code``: only ``uselang`` changes."""
+    request = context.get("request")
+    if not isinstance(request, Request):
+        return f"?uselang={code}"
+    raw = request.scope.get("raw_path")  # as sent: "?" or "#" in a title stay escaped
+    path = raw.decode("latin-1") if isinstance(raw, bytes) else quote(request.url.path)
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "uselang"]
+    return path + "?" + urlencode([*query, ("uselang", code)])
 
 
 def _num_filter(lang: str) -> Callable[..., str]:
