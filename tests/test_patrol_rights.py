@@ -13,7 +13,7 @@ from wiki.accounts import blocks
 from wiki.db import Database
 from wiki.models import ArchivedRevision, LogEntry, RecentChange, Revision
 from wiki.pages import revisions
-from wiki.patrol import logs, recentchanges
+from wiki.patrol import logs, recording
 from wiki.text import titles
 from wiki.text.expiry import parse as parse_expiry
 
@@ -112,7 +112,7 @@ def test_everyone_without_the_right_is_refused(client: TestClient, db: Database)
         from wiki.pages import deletion
 
         deletion.delete_page(s, titles.parse("Gone"), performer=logs.Performer("Admin"))
-        rc = recentchanges.for_revision(s, 2)
+        rc = recording.for_revision(s, 2)
         assert rc is not None
         rcid = rc.id
     clients = _clients(app, db)

@@ -18,7 +18,7 @@ from wiki.errors import BadInput
 from wiki.models import RecentChange, User, utcnow
 from wiki.pages import edits, revisions
 from wiki.pages.revisions import Author
-from wiki.patrol import logs, recentchanges
+from wiki.patrol import grouping, logs, recentchanges, recording
 from wiki.patrol.recentchanges import Filters
 from wiki.text import titles
 
@@ -161,7 +161,7 @@ def test_period_paging_tags_and_purge(db: Database) -> None:
     assert _changes(db, tag="mw-blank")[0].tags == ("mw-blank",)
     with db.write() as s:
         later = utcnow() + recentchanges.MAX_AGE - timedelta(days=20)
-        assert recentchanges.purge(s, now=later) == 1
+        assert recording.purge(s, now=later) == 1
 
 
 def test_enhanced_grouping_by_day_and_page(db: Database) -> None:
@@ -169,7 +169,7 @@ def test_enhanced_grouping_by_day_and_page(db: Database) -> None:
     _save(db, "B", "1", ANON)
     _save(db, "A", "12", Author("198.51.100.1"))
     _save(db, "A", "123", ANON)
-    days = recentchanges.grouped(_changes(db, hide_logs=True))
+    days = grouping.grouped(_changes(db, hide_logs=True))
     assert len(days) == 1
     groups = days[0].groups
     assert [g.title.text for g in groups] == ["A", "B"]

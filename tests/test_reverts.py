@@ -13,7 +13,7 @@ from wiki.errors import BadInput
 from wiki.models import ChangeTag, RecentChange
 from wiki.pages import revisions
 from wiki.pages.revisions import Author
-from wiki.patrol import logs, recentchanges, reverts
+from wiki.patrol import logs, recentchanges, recording, reverts
 from wiki.patrol import marks as patrol
 from wiki.text import titles
 
@@ -80,7 +80,7 @@ def test_rollback_one_edit(db: Database) -> None:
     rev = done.result.revision
     assert rev.summary == "Reverted edits by 203.0.113.5 to last revision by Alice" and rev.minor
     with db.read() as s:
-        rc = recentchanges.for_revision(s, rev.id)
+        rc = recording.for_revision(s, rev.id)
         assert rc is not None and rc.patrolled != recentchanges.UNPATROLLED
         assert patrol.state(s, vandal) == recentchanges.PATROLLED  # the reverted edit too
         tags = set(s.query(ChangeTag.tag).filter_by(revision_id=rev.id).all())

@@ -32,6 +32,7 @@ from wiki.web import (  # noqa: F401 (they register special pages)
     cite,
     credentials,
     export,
+    moving,
     navigation,
     pages,
     patrol,

@@ -22,7 +22,7 @@ from wiki.errors import N_, BadInput, NotFound
 from wiki.models import ArchivedRevision, Page, RenderedRevision, Revision, utcnow
 from wiki.navigation import links
 from wiki.pages import rendering, revisions, visibility
-from wiki.patrol import logs, recentchanges
+from wiki.patrol import logs, recording
 from wiki.text.titles import Title
 
 
@@ -123,7 +123,7 @@ def delete_page(
     )
     rev_ids = select(Revision.id).where(Revision.page_id == page_id)
     session.execute(delete(RenderedRevision).where(RenderedRevision.revision_id.in_(rev_ids)))
-    recentchanges.forget_page(session, page_id)
+    recording.forget_page(session, page_id)
     session.execute(delete(Revision).where(Revision.page_id == page_id))
     session.delete(page)
     session.flush()

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from wiki.accounts import rights, users
 from wiki.models import Page, RecentChange, Revision, User
-from wiki.patrol import recentchanges, scoring, watchlist
+from wiki.patrol import recentchanges, recording, scoring, watchlist
 from wiki.settings import Settings
 from wiki.text.titles import Title
 from wiki.vandalism.model import badge
@@ -93,7 +93,7 @@ def recorded(
     groups = author.groups if author.groups is not None else groups_of(session, author.user_id)
     # The software's own edits (seed pages, maintenance) need no patrolling.
     auto = rights.has(groups, "autopatrol") or recentchanges.is_system(author.user_id, author.name)
-    rc = recentchanges.record_edit(
+    rc = recording.record_edit(
         session,
         page=page,
         rev=rev,
@@ -102,7 +102,7 @@ def recorded(
         bot=rights.has(groups, "bot"),
         patrolled=recentchanges.AUTOPATROLLED if auto else recentchanges.UNPATROLLED,
     )
-    recentchanges.add_tags(
+    recording.add_tags(
         session, rc, rev.id, automatic_tags(parent.text if parent else None, rev.text)
     )
     scored = scoring.score_revision(session, page, rev, parent, rc)
@@ -132,8 +132,8 @@ def after_save(
         return
     wanted = [t for t in tags if t]
     if wanted:
-        rc = recentchanges.for_revision(session, result.revision.id)
-        recentchanges.add_tags(session, rc, result.revision.id, wanted)
+        rc = recording.for_revision(session, result.revision.id)
+        recording.add_tags(session, rc, result.revision.id, wanted)
     if watch and author.user_id is not None:
         user = session.get(User, author.user_id)
         if user is not None and user.watch_edits:

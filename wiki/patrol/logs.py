@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wiki.models import SUMMARY_MAX, LogEntry, utcnow
-from wiki.patrol import recentchanges
+from wiki.patrol import recording
 from wiki.text.titles import Title
 
 #: Log types, in the order Special:Log lists them.
@@ -78,7 +78,7 @@ def record(
     )
     session.add(entry)
     session.flush()
-    recentchanges.record_log(session, entry)  # logged actions are listed in recent changes
+    recording.record_log(session, entry)  # logged actions are listed in recent changes
     return entry
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from wiki.errors import N_, BadInput, NotFound
 from wiki.models import RecentChange, Revision
-from wiki.patrol import logs, recentchanges
+from wiki.patrol import logs, recentchanges, recording
 from wiki.text.titles import Title
 
 
@@ -40,7 +40,7 @@ def mark(
     if rc_id is not None:
         rc = session.get(RecentChange, rc_id)
     elif revision_id is not None:
-        rc = recentchanges.for_revision(session, revision_id)
+        rc = recording.for_revision(session, revision_id)
     else:
         raise BadInput(N_("Say which change to mark as patrolled."))
     if rc is None:

@@ -24,7 +24,7 @@ from wiki.errors import N_, BadInput, EditConflict, NotFound, PermissionDenied, 
 from wiki.models import Page, Revision
 from wiki.pages import edits, revisions, visibility
 from wiki.pages.revisions import Author, SaveResult
-from wiki.patrol import logs, recentchanges
+from wiki.patrol import logs, recording
 from wiki.patrol import marks as patrol
 from wiki.text import merging
 from wiki.text.titles import Title
@@ -296,5 +296,5 @@ def tag_reverted(session: Session, page_id: int, *, after: int, upto: int) -> No
         )
     ).all()
     for rev_id in ids:
-        rc = recentchanges.for_revision(session, rev_id)
-        recentchanges.add_tags(session, rc, rev_id, [edits.TAG_REVERTED])
+        rc = recording.for_revision(session, rev_id)
+        recording.add_tags(session, rc, rev_id, [edits.TAG_REVERTED])

@@ -31,7 +31,7 @@ from wiki.actions import personal
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound, RateLimited
 from wiki.pages import revisions
 from wiki.pages.rendering import page_url
-from wiki.patrol import contributions, logs, recentchanges, scoring, watchlist
+from wiki.patrol import contributions, grouping, logs, recentchanges, scoring, watchlist
 from wiki.patrol.recentchanges import Filters
 from wiki.text import titles
 from wiki.text.titles import NS_SPECIAL, Title
@@ -144,8 +144,8 @@ async def _listing(
         template,
         filters=f,
         changes=result.changes,
-        days=recentchanges.grouped(result.changes) if enhanced else None,
-        by_day=recentchanges.by_day(result.changes),
+        days=grouping.grouped(result.changes) if enhanced else None,
+        by_day=grouping.by_day(result.changes),
         enhanced=enhanced,
         live=live,
         tags=tags,

@@ -32,7 +32,7 @@ from wiki.pages import deletion, hiding, revisions, visibility
 from wiki.pages.edits import TAG_REVERTED
 from wiki.pages.rendering import page_url
 from wiki.patrol import marks as patrol
-from wiki.patrol import recentchanges, reverts, watchlist
+from wiki.patrol import recentchanges, recording, reverts, watchlist
 from wiki.text import titles
 from wiki.text.titles import Title
 from wiki.web import forms
@@ -143,7 +143,7 @@ async def diff_tools(request: Request, pair: Any) -> tuple[Any, DiffTools]:
     pair = dataclasses.replace(pair, **changes)
     rc_id = None
     if ctx.can("patrol"):
-        rc = await wiki_of(request).read(lambda s: recentchanges.for_revision(s, pair.new.id))
+        rc = await wiki_of(request).read(lambda s: recording.for_revision(s, pair.new.id))
         if rc is not None and rc.patrolled == recentchanges.UNPATROLLED:
             rc_id = rc.id
     can_rollback = (
@@ -154,7 +154,7 @@ async def diff_tools(request: Request, pair: Any) -> tuple[Any, DiffTools]:
         and bool(pair.new.user_text)
     )
     ids = [r.id for r in sides]
-    reverted = await wiki_of(request).read(lambda s: recentchanges.tagged(s, ids, TAG_REVERTED))
+    reverted = await wiki_of(request).read(lambda s: recording.tagged(s, ids, TAG_REVERTED))
     tools = DiffTools(
         hidden_text=hidden and not allowed,
         suppressed_shown=hidden and allowed,
