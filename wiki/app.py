@@ -33,6 +33,7 @@ from wiki.web import search as search_web
 from wiki.web import talk as talk_web
 from wiki.web.base import Wiki, make_ctx
 from wiki.web.errors import http_error, server_error, wiki_error
+from wiki.web.proxy import ProxyMiddleware
 from wiki.web.security import SecurityHeadersMiddleware, Sessions
 from wiki.web.templating import Templates
 
@@ -88,7 +89,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app = Starlette(
         routes=routes(),
-        middleware=[Middleware(SecurityHeadersMiddleware), Middleware(ContextMiddleware)],
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, hsts_seconds=settings.hsts_seconds),
+            Middleware(ProxyMiddleware, settings=settings),
+            Middleware(ContextMiddleware),
+        ],
         exception_handlers={
             WikiError: wiki_error,
             HTTPException: http_error,

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from wiki.errors import ConfigError
 
@@ -85,8 +86,33 @@ class Settings:
     trusted_proxies: str = field(
         default="",
         metadata=_help(
-            "Comma-separated proxy IPs whose `X-Forwarded-For` is believed. Empty: the socket's "
-            "peer address is the client."
+            "Comma-separated proxy IPs whose `X-Forwarded-For` and `X-Forwarded-Proto` are "
+            "believed. Empty: the socket's peer address is the client, and the scheme is the "
+            "socket's."
+        ),
+    )
+    server_url: str = field(
+        default="",
+        metadata=_help(
+            "The wiki's public origin, e.g. `https://wiki.example.org`. Absolute URLs (REST "
+            "`Location`, `latest`/`older`, Atom ids and links, mail) are built from it, never "
+            "from the request's `Host`, and requests for other hosts get 400. Empty: URLs "
+            "follow the `Host` header (fine on loopback, not behind a public proxy)."
+        ),
+    )
+    allowed_hosts: str = field(
+        default="",
+        metadata=_help(
+            "Comma-separated extra host names (`host` or `host:port`) accepted besides "
+            "`WIKI_SERVER_URL`'s, e.g. a load balancer's health-check address. Only used when "
+            "`WIKI_SERVER_URL` is set."
+        ),
+    )
+    hsts_seconds: int = field(
+        default=31_536_000,
+        metadata=_help(
+            "`Strict-Transport-Security` max-age sent on https responses (https directly, or "
+            "`X-Forwarded-Proto: https` from a trusted proxy). 0 sends none."
         ),
     )
     auto_revert: bool = field(
@@ -169,6 +195,14 @@ class Settings:
             raise ConfigError("WIKI_DIFF_TIMEOUT must be positive")
         if self.search_interval < 0:
             raise ConfigError("WIKI_SEARCH_INTERVAL must be 0 (off) or positive")
+        if self.hsts_seconds < 0:
+            raise ConfigError("WIKI_HSTS_SECONDS must be 0 (off) or positive")
+        if self.server_url:
+            parsed = urlsplit(self.server_url)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                raise ConfigError("WIKI_SERVER_URL must look like https://wiki.example.org")
+            if parsed.path.strip("/") or parsed.query or parsed.fragment:
+                raise ConfigError("WIKI_SERVER_URL must be an origin, without a path")
         settings = self
         if not settings.database_url:
             db_path = (settings.data_dir / "wiki.sqlite3").resolve()
@@ -186,6 +220,27 @@ class Settings:
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_urlsafe(48))
         return replace(self, secret_key=path.read_text().strip())
+
+    @property
+    def public_origin(self) -> str:
+        """``server_url`` without a trailing slash ("" when unset)."""
+        return self.server_url.rstrip("/")
+
+    def host_allowed(self, host: str) -> bool:
+        """Whether a request's ``Host`` header names this wiki (always, without a server URL)."""
+        if not self.server_url:
+            return True
+        return host.lower().rstrip(".") in self.allowed_host_names
+
+    @property
+    def allowed_host_names(self) -> frozenset[str]:
+        """Lower-case ``host`` and ``host:port`` forms a request may use."""
+        parsed = urlsplit(self.server_url)
+        names = {parsed.netloc.lower()}
+        if parsed.port is None:
+            names.add(f"{parsed.hostname}:{443 if parsed.scheme == 'https' else 80}")
+        names.update(h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip())
+        return frozenset(names)
 
 
 def documented_settings() -> list[tuple[str, str]]:

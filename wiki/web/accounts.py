@@ -270,9 +270,7 @@ async def password_reset(request: Request, sub: str) -> Response:
     found = await w.write_quiet(lambda s: _reset_token(s, wanted))
     if found is not None:
         email, name, token = found
-        link = f"{request.url.scheme}://{request.url.netloc}" + page_url(
-            "Special:ResetPassword", token=token
-        )
+        link = w.absolute_url(request, page_url("Special:ResetPassword", token=token))
         body = ctx.gettext(
             "Someone (hopefully you) asked to reset the password of {name} on {site}. "
             "To choose a new password, open this link within an hour:\n\n{link}\n\n"
