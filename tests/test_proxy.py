@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -20,9 +21,14 @@ from wiki.web.security import SESSION_COOKIE
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def _client(settings: Settings, **changes: object) -> TestClient:
+@contextlib.contextmanager
+def _client(settings: Settings, **changes: object) -> Iterator[TestClient]:
     app = create_app(dataclasses.replace(settings, **changes))  # type: ignore[arg-type]
-    return TestClient(app, base_url="http://testserver", follow_redirects=False)
+    try:
+        with TestClient(app, base_url="http://testserver", follow_redirects=False) as c:
+            yield c
+    finally:
+        app.state.wiki.db.dispose()
 
 
 @pytest.fixture
@@ -30,7 +36,6 @@ def proxied(settings: Settings) -> Iterator[TestClient]:
     """A client whose peer ("testclient") is a trusted proxy."""
     with _client(settings, trusted_proxies="testclient") as c:
         yield c
-    c.app.state.wiki.db.dispose()  # type: ignore[attr-defined]
 
 
 def _create(c: TestClient, title: str, ip: str) -> int:
@@ -100,7 +105,6 @@ def test_mapped_address_shares_the_rate_limit_and_the_name(settings: Settings) -
         assert _create(c, "Other", "10.9.9.8") == 201
         history = c.get("/w/rest.php/v1/page/Two/history").json()
         assert [rev["user"]["name"] for rev in history["revisions"]] == ["10.9.9.7"]
-    c.app.state.wiki.db.dispose()  # type: ignore[attr-defined]
 
 
 # --- item 4: https behind a proxy -------------------------------------------------------------

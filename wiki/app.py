@@ -24,6 +24,7 @@ from wiki.web import (  # noqa: F401 (they register special pages)
     accounts,
     api,
     changes,
+    health,
     navigation,
     pages,
     patrol,
@@ -32,12 +33,14 @@ from wiki.web import (  # noqa: F401 (they register special pages)
 from wiki.web import search as search_web
 from wiki.web import talk as talk_web
 from wiki.web.base import Wiki, make_ctx
-from wiki.web.errors import http_error, server_error, wiki_error
+from wiki.web.errors import OutageMiddleware, http_error, server_error, wiki_error
 from wiki.web.proxy import ProxyMiddleware
 from wiki.web.security import SecurityHeadersMiddleware, Sessions
 from wiki.web.templating import Templates
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+#: Paths that need no language, session or account (so no database): files and health checks.
+NO_CONTEXT = ("/static/", "/healthz", "/readyz")
 
 
 class ContextMiddleware:
@@ -47,7 +50,7 @@ class ContextMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith("/static/"):
+        if scope["type"] == "http" and not scope["path"].startswith(NO_CONTEXT):
             request = Request(scope)
             wiki: Wiki = request.app.state.wiki
             sid = wiki.sessions.read(request)
@@ -61,6 +64,7 @@ class ContextMiddleware:
 def routes() -> list[BaseRoute]:
     return [
         Route("/", pages.root),
+        *health.routes(),
         Route("/wiki/{title:path}", pages.page_get, methods=["GET", "HEAD"]),
         Route("/wiki/{title:path}", pages.page_post, methods=["POST"]),
         Mount("/w/rest.php", routes=[*patrol_api.routes(), *talk_web.api_routes(), *api.routes()]),
@@ -91,6 +95,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes(),
         middleware=[
             Middleware(SecurityHeadersMiddleware, hsts_seconds=settings.hsts_seconds),
+            Middleware(OutageMiddleware),
             Middleware(ProxyMiddleware, settings=settings),
             Middleware(ContextMiddleware),
         ],

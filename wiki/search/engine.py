@@ -53,7 +53,7 @@ from whoosh.lang import stemmer_for_language
 from whoosh.scoring import BM25F
 from whoosh.writing import MERGE_SMALL, NO_MERGE
 
-from wiki.db import Database
+from wiki.db import Database, is_unavailable
 from wiki.errors import N_, InvalidTitle
 from wiki.models import Page, Revision
 from wiki.search import indonesian
@@ -1629,9 +1629,12 @@ class Indexer:
                 failures = 0
             except InterruptedError:
                 break  # stopped during a first build
-            except Exception:
+            except Exception as exc:
                 failures += 1
-                log.exception("search: indexer pass failed")
+                if is_unavailable(exc):  # the database outage is logged once, by Database
+                    self.db.outage.failed(exc)
+                else:
+                    log.exception("search: indexer pass failed")
                 self._stop.wait(min(30.0, tick * 2**failures))
                 continue
             self.passes += 1
