@@ -20,7 +20,8 @@ LANGUAGES = ("en", "id")
 DEFAULT_RATE_LIMITS = (
     "edit:anon=8/60,edit:newbie=8/60,edit:user=90/60,"
     "createaccount:anon=6/86400,login:anon=20/300,login:user=20/300,"
-    "patrol:user=120/60,move:newbie=2/60,move:user=20/60,topic:anon=10/60"
+    "patrol:user=120/60,move:newbie=2/60,move:user=20/60,topic:anon=10/60,"
+    "preview:anon=16/60,preview:newbie=16/60,preview:user=180/60"
 )
 
 

@@ -20,7 +20,7 @@ from wiki.pages import drafts, edits, rendering, revisions
 from wiki.pages.rendering import page_url
 from wiki.patrol import abuse, autorevert
 from wiki.talk import posting as talk
-from wiki.text import diffing, sections
+from wiki.text import complexity, diffing, sections
 from wiki.text.titles import Title
 from wiki.web import talk as talk_web
 from wiki.web.base import editor_of, ensure_session, finish, int_param, run_diff, wiki_of
@@ -375,9 +375,20 @@ async def _conflict(
 async def _preview(request: Request, title: Title, state: EditState, *, diff: bool) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
+    wait = w.rate_limited(ctx, "preview")  # rendering costs CPU, like a save does
+    if wait is not None:
+        state.error = ctx.gettext(
+            "You have asked for too many previews in a short time. Your text is kept: try "
+            "again in {seconds} seconds."
+        ).format(seconds=wait)
+        await _keep_draft(request, title, state, "rate_limited")
+        response = edit_response(request, title, state, 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     try:
         revisions.check_size(revisions.normalize_text(state.text), w.settings.max_page_bytes)
-    except TooLarge as exc:
+        complexity.check(state.text)
+    except TooLarge as exc:  # TooComplex too: the text is kept either way
         state.error = exc.translated(ctx.gettext)
         await _keep_draft(request, title, state, "too_large")
         return edit_response(request, title, state, 413)
