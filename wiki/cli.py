@@ -223,21 +223,9 @@ def cmd_rebuild_links(settings: Settings) -> int:
 
 
 def cmd_serve(settings: Settings, host: str, port: int, workers: int) -> int:
-    import uvicorn
+    from wiki import serving
 
-    uvicorn.run(
-        "wiki.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        # uvicorn binds the shared socket itself when workers > 1 and then never sets
-        # TCP_NODELAY, so every keep-alive response waits ~40 ms for a delayed ACK
-        # (uvicorn issue #3149). Our protocol class sets it on each connection.
-        http="wiki.serving:NoDelayH11Protocol",
-        proxy_headers=False,
-        log_level="info",
-    )
+    serving.run(settings, host=host, port=port, workers=workers)
     return 0
 
 

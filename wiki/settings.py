@@ -149,6 +149,33 @@ class Settings:
         ),
     )
 
+    worker_timeout: int = field(
+        default=60,
+        metadata=_help(
+            "Seconds `wiki serve --workers N` gives a worker to start, and to answer the "
+            "supervisor's health check, before it is killed and replaced (uvicorn's default of "
+            "5 s killed workers that were still starting on a busy host)."
+        ),
+    )
+    graceful_timeout: int = field(
+        default=30,
+        metadata=_help(
+            "Seconds a stopping worker (shutdown, `SIGHUP` reload, max-requests recycling) "
+            "lets requests in flight finish before it closes them."
+        ),
+    )
+    keepalive_timeout: int = field(
+        default=5, metadata=_help("Seconds an idle keep-alive connection stays open.")
+    )
+    max_requests: int = field(
+        default=0,
+        metadata=_help(
+            "With `--workers` 2 or more, recycle a worker after this many requests (plus up to "
+            "10 % random jitter, so workers do not restart together); the supervisor starts a "
+            "fresh one. 0: never."
+        ),
+    )
+
     smtp_url: str = field(
         default="",
         metadata=_help(
@@ -196,6 +223,11 @@ class Settings:
             raise ConfigError("WIKI_DIFF_TIMEOUT must be positive")
         if self.search_interval < 0:
             raise ConfigError("WIKI_SEARCH_INTERVAL must be 0 (off) or positive")
+        for name in ("worker_timeout", "graceful_timeout", "keepalive_timeout"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"WIKI_{name.upper()} must be at least 1 second")
+        if self.max_requests < 0:
+            raise ConfigError("WIKI_MAX_REQUESTS must be 0 (never) or positive")
         if self.hsts_seconds < 0:
             raise ConfigError("WIKI_HSTS_SECONDS must be 0 (off) or positive")
         if self.server_url:
