@@ -35,6 +35,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check wiki tests bench alembic scripts
 	$(BIN)/ruff format --check wiki tests bench alembic scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/import_cycles.py
 
 fmt: $(STAMP)
 	$(BIN)/ruff format wiki tests bench alembic scripts

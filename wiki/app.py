@@ -24,6 +24,7 @@ from wiki.web import (  # noqa: F401 (they register special pages)
     accounts,
     api,
     changes,
+    export,
     health,
     navigation,
     pages,

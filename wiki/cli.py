@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from wiki import migrations
 from wiki.db import Database
+from wiki.dumps import export
 from wiki.errors import ConfigError, WikiError
 from wiki.models import Revision
 from wiki.pages import revisions
@@ -222,6 +223,43 @@ def cmd_rebuild_links(settings: Settings) -> int:
     return 0
 
 
+def _site(settings: Settings) -> export.SiteInfo:
+    from wiki import __version__
+
+    server = str(getattr(settings, "server_url", "") or "http://127.0.0.1:8000")
+    base = server.rstrip("/") + "/wiki/Main_Page"
+    return export.SiteInfo(
+        sitename=settings.site_name,
+        base=base,
+        generator=f"Gotong {__version__}",
+        lang=settings.language,
+    )
+
+
+def cmd_export(settings: Settings, names: list[str], current: bool, output: str) -> int:
+    """Stream pages (all, or ``names``) with their history as MediaWiki XML."""
+    db = Database(settings.database_url)
+    wanted = [titles.parse(n) for n in names] if names else None
+    out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
+    try:
+        stats = export.write(db, out, _site(settings), pages=wanted, history=not current)
+    finally:
+        if out is not sys.stdout.buffer:
+            out.close()
+    print(f"exported {stats.pages} pages, {stats.revisions} revisions", file=sys.stderr)
+    return 0
+
+
+def cmd_dump(settings: Settings, directory: str) -> int:
+    """Write a public full-history dump (no hidden parts), compressed, with checksums."""
+    from datetime import UTC, datetime
+
+    db = Database(settings.database_url)
+    for path in export.public_dump(db, Path(directory), _site(settings), day=datetime.now(UTC)):
+        print(path)
+    return 0
+
+
 def cmd_serve(settings: Settings, host: str, port: int, workers: int) -> int:
     from wiki import serving
 
@@ -242,6 +280,12 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("name")
     create.add_argument("--role", choices=["patroller", "admin", "bot"], default=None)
     sub.add_parser("rebuild-links", help="rebuild the link tables from the latest page texts")
+    exp = sub.add_parser("export", help="write pages as MediaWiki XML (schema 0.11)")
+    exp.add_argument("titles", nargs="*", help="pages to export (default: every page)")
+    exp.add_argument("--current", action="store_true", help="only the latest revisions")
+    exp.add_argument("--output", "-o", default="-", help="file to write (default: stdout)")
+    dump = sub.add_parser("dump", help="write a public full-history dump with checksums")
+    dump.add_argument("directory", help="where to write the dump files")
     reindex = sub.add_parser("reindex", help="rebuild the search index and swap it in")
     reindex.add_argument(
         "--procs",
@@ -263,6 +307,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_rebuild_links(settings)
         if args.command == "reindex":
             return cmd_reindex(settings, max(1, args.procs))
+        if args.command == "export":
+            return cmd_export(settings, args.titles, args.current, args.output)
+        if args.command == "dump":
+            return cmd_dump(settings, args.directory)
         return cmd_serve(settings, args.host, args.port, args.workers)
     except (ConfigError, WikiError) as exc:
         print(f"error: {exc.message}", file=sys.stderr)

@@ -100,3 +100,28 @@ class RateLimited(WikiError):
     def __init__(self, msgid: str, *, retry_after: int) -> None:
         super().__init__(msgid, seconds=retry_after)
         self.retry_after = retry_after
+
+
+class AbuseDisallowed(PermissionDenied):
+    """An abuse rule of the wiki refused this change (403); ``rule_message`` is the rule's own
+    message, written by the admins."""
+
+    def __init__(self, rule_message: str) -> None:
+        super().__init__(
+            N_("This edit was stopped by a rule of this wiki: {message}"), message=rule_message
+        )
+        self.rule_message = rule_message
+
+
+class AbuseWarned(PermissionDenied):
+    """Abuse rules warn about this change; saving again with their ids acknowledged goes ahead.
+    409, as the change was not made and can be repeated."""
+
+    status = 409
+
+    def __init__(self, warnings: dict[int, str]) -> None:
+        super().__init__(
+            N_("Warning from a rule of this wiki: {message} If you are sure, save again."),
+            message=" ".join(warnings.values()),
+        )
+        self.warnings = dict(warnings)

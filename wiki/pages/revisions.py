@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -189,6 +190,12 @@ def _merge_or_conflict(
     )
 
 
+#: A check of the exact text about to be saved (after merging, section placement and talk
+#: signing): called with the session, the title, the page's current text ("" for a new page)
+#: and the new text; it raises to refuse. ``wiki.actions`` passes the abuse rules here.
+Screen = Callable[[Session, Title, str, str], None]
+
+
 def save(
     session: Session,
     title: Title,
@@ -202,13 +209,15 @@ def save(
     create_only: bool = False,
     section: int | None = None,
     merge: bool = True,
+    screen: Screen | None = None,
 ) -> SaveResult:
     """Save ``text`` as the new latest revision of ``title``.
 
     ``base_id`` is the revision the editor started from (None for a new page). If the page has
     moved on since, the edit is merged three-way onto the latest revision; overlapping changes
     raise EditConflict and nothing is written. With ``section``, ``text`` replaces that section
-    of the base revision. Unchanged text writes nothing.
+    of the base revision. Unchanged text writes nothing. ``screen`` sees the final text before
+    anything is written.
     """
     if title.is_special:
         raise BadInput(N_("Special pages cannot be edited."))
@@ -275,6 +284,8 @@ def save(
         if parent.text == text:
             return SaveResult(page=page, revision=parent, created=False, noop=True, merged=merged)
 
+    if screen is not None:
+        screen(session, title, parent.text if parent else "", text)
     size = len(text.encode("utf-8"))
     rev = Revision(
         page_id=page.id,

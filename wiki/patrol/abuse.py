@@ -30,9 +30,8 @@ from sqlalchemy.orm import Session
 
 from wiki.errors import N_, BadInput
 from wiki.models import AbuseHit, AbuseRule, utcnow
-from wiki.pages import edits, revisions
-from wiki.patrol import recentchanges, scoring
-from wiki.text import safe_regex, sections
+from wiki.patrol import scoring
+from wiki.text import safe_regex
 from wiki.text.titles import Title
 
 __all__ = [
@@ -46,7 +45,6 @@ __all__ = [
     "parse_acknowledged",
     "parse_namespaces",
     "record",
-    "screen",
     "tag_of",
 ]
 
@@ -105,6 +103,46 @@ def added_and_removed(old: str, new: str) -> tuple[str, str]:
 @lru_cache(maxsize=512)
 def _compiled(pattern: str) -> safe_regex.Rule:
     return safe_regex.compile_rule(pattern)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule as an admin wrote it in the form (see ``AbuseRule`` for the fields)."""
+
+    name: str
+    enabled: bool = False
+    pattern: str = ""
+    max_delta: int | None = None
+    min_removed: int | None = None
+    namespaces: str = ""
+    new_users_only: bool = False
+    min_score: float | None = None
+    actions: str = "log"
+    throttle_count: int = 3
+    message: str = ""
+
+
+def apply(rule: AbuseRule, spec: RuleSpec) -> None:
+    """Copy ``spec`` into ``rule``."""
+    rule.name = spec.name.strip()[:255] or "?"
+    rule.enabled = spec.enabled
+    rule.pattern = spec.pattern
+    rule.max_delta = spec.max_delta
+    rule.min_removed = spec.min_removed
+    rule.namespaces = spec.namespaces.strip()[:255]
+    rule.new_users_only = spec.new_users_only
+    rule.min_score = spec.min_score
+    rule.actions = spec.actions
+    rule.throttle_count = spec.throttle_count
+    rule.message = spec.message
+    rule.updated_at = utcnow()
+
+
+def check_spec(spec: RuleSpec) -> None:
+    """Raise BadInput when a rule written like ``spec`` cannot work."""
+    rule = AbuseRule()
+    apply(rule, spec)
+    check_rule(rule)
 
 
 def check_rule(rule: AbuseRule) -> None:
@@ -281,43 +319,6 @@ def _hit(rule_id: int, a: Attempt, action: str, details: dict[str, Any], now: da
         timestamp=now,
         details=json.dumps(details, ensure_ascii=False),
     )
-
-
-def screen(
-    session: Session,
-    title: Title,
-    text: str,
-    *,
-    summary: str,
-    author: revisions.Author,
-    section: int | None = None,
-    acknowledged: frozenset[int] = frozenset(),
-) -> Outcome:
-    """The save routes' check: the page's current text against ``text`` (a section's text is
-    put into the page first)."""
-    if session.scalar(select(AbuseRule.id).where(AbuseRule.enabled).limit(1)) is None:
-        return Outcome()
-    user_id, user_text = author.user_id, author.name
-    groups = author.groups if author.groups is not None else edits.groups_of(session, user_id)
-    page = revisions.get_page(session, title)
-    old = revisions.latest_revision(session, page).text if page is not None else ""
-    new = text
-    if section is not None and page is not None:
-        try:
-            new = sections.replace(old, section, text)
-        except BadInput:
-            new = text
-    kind = recentchanges.user_kind(user_id, groups, user_text)
-    attempt = Attempt(
-        title=title,
-        old_text=old,
-        new_text=new,
-        summary=summary,
-        user_id=user_id,
-        user_text=user_text,
-        newbie=kind in (recentchanges.ANON, recentchanges.NEWBIE),
-    )
-    return evaluate(session, attempt, acknowledged=acknowledged)
 
 
 def parse_acknowledged(raw: str) -> frozenset[int]:

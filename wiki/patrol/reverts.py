@@ -188,6 +188,7 @@ def rollback(
     max_bytes: int,
     summary_format: str = ROLLBACK_SUMMARY,
     hidden_user: str = HIDDEN_USER,
+    screen: revisions.Screen | None = None,
 ) -> RollbackResult:
     """Revert the latest consecutive edits by ``from_user`` to the revision before them, in the
     caller's transaction: a minor edit tagged mw-rollback, the reverted edits marked patrolled,
@@ -252,6 +253,7 @@ def rollback(
             base_id=latest.id,
             max_bytes=max_bytes,
             merge=False,
+            screen=screen,
         )
     except EditConflict as exc:  # saved by someone else in the same instant
         raise RollbackRefused(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from wiki.models import Notification, utcnow
@@ -59,6 +59,22 @@ def notify(
             actor_text=actor,
             extra=json.dumps(extra or {}, ensure_ascii=False, sort_keys=True),
             created_at=utcnow(),
+        )
+    )
+
+
+def supersede_watch(session: Session, user_id: int, title: Title, revision_id: int) -> None:
+    """A talk notification (reply, mention, topic) about ``revision_id`` says more than the
+    "watched page changed" one for the same revision: keep one entry per save in the inbox.
+    (Visiting the page reads both anyway, so nothing is lost.)"""
+    session.execute(
+        delete(Notification).where(
+            Notification.user_id == user_id,
+            Notification.kind == "watch",
+            Notification.namespace == title.ns,
+            Notification.title == title.text,
+            Notification.revision_id == revision_id,
+            Notification.read_at.is_(None),
         )
     )
 

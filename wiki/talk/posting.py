@@ -92,6 +92,7 @@ def add_topic(
     *,
     author: Author,
     max_bytes: int,
+    screen: revisions.Screen | None = None,
 ) -> Posted:
     """Start a topic (``## subject`` and a first, signed comment) at the end of the page,
     creating the page if needed; in the caller's write transaction."""
@@ -113,6 +114,7 @@ def add_topic(
         base_id=latest.id if latest else None,
         max_bytes=max_bytes,
         merge=False,
+        screen=screen,
     )
     return _posted(session, title, result, old, line, author)
 
@@ -125,6 +127,7 @@ def reply(
     *,
     author: Author,
     max_bytes: int,
+    screen: revisions.Screen | None = None,
 ) -> Posted:
     """Reply to comment ``comment_id`` on the latest revision of ``title``, in the caller's
     write transaction. EditConflict (text kept) when the comment is no longer there."""
@@ -164,6 +167,7 @@ def reply(
         base_id=latest.id,
         max_bytes=max_bytes,
         merge=False,
+        screen=screen,
     )
     return _posted(session, title, result, latest.text, line, author)
 
@@ -202,6 +206,7 @@ def save(
     create_only: bool = False,
     section: int | None = None,
     merge: bool = True,
+    screen: revisions.Screen | None = None,
 ) -> SaveResult:
     """``revisions.save`` for text a person typed (the edit form, the API). On a talk page, the
     comments they added and left unsigned are signed first (``~~~~`` too, relative to the
@@ -226,6 +231,7 @@ def save(
         create_only=create_only,
         section=section,
         merge=merge,
+        screen=screen,
     )
     if title.is_talk:
         after_save(session, title, result, author=author)
@@ -386,6 +392,7 @@ def _notify(
         anchor=comment.id if comment else "",
         extra=extra,
     )
+    notifications.supersede_watch(session, user_id, title, revision_id)
 
 
 # --- topic subscriptions

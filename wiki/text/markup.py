@@ -519,3 +519,8 @@ def sections(text: str) -> list[tuple[int, int]]:
                 break
         spans.append((page.heading_lines[i] + skipped, end))
     return spans
+
+
+def redirect_target(text: str) -> str | None:
+    """The normalised target of a page text that is a redirect (``#REDIRECT [[Target]]``)."""
+    return _split_redirect(text, _default_title)[0]

@@ -12,26 +12,18 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from wiki.actions import admin as admin_actions
 from wiki.errors import N_, BadInput, NotFound
-from wiki.models import AbuseHit, AbuseRule, utcnow
+from wiki.models import AbuseHit, AbuseRule
 from wiki.pages.rendering import page_url
 from wiki.patrol import abuse
 from wiki.text.titles import Title
-from wiki.web.base import ensure_session, finish, int_param, wiki_of
-from wiki.web.security import CSRF_FIELD
+from wiki.web import forms
+from wiki.web.base import actor_of, int_param, wiki_of
 from wiki.web.special import special
 from wiki.web.templating import Ctx
 
 LOG_LIMIT = 100
-
-
-def _page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    ensure_session(request)
-    response = wiki_of(request).templates.response(
-        request, template, status_code=status, csrf_field=CSRF_FIELD, **context
-    )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return finish(request, response)
 
 
 def _optional_int(raw: str, field: str) -> int | None:
@@ -54,23 +46,24 @@ def _optional_float(raw: str, field: str) -> float | None:
         raise BadInput(N_("The field {field} is missing or not valid."), field=field) from None
 
 
-def _fill(rule: AbuseRule, form: FormData) -> None:
-    """Copy the form into ``rule`` (BadInput for values that make no sense)."""
-    rule.name = str(form.get("name", "")).strip()[:255] or "?"
-    rule.enabled = bool(form.get("enabled"))
-    rule.pattern = str(form.get("pattern", ""))
-    rule.max_delta = _optional_int(str(form.get("max_delta", "")), "max_delta")
-    rule.min_removed = _optional_int(str(form.get("min_removed", "")), "min_removed")
-    rule.namespaces = str(form.get("namespaces", "")).strip()[:255]
-    rule.new_users_only = bool(form.get("new_users_only"))
-    rule.min_score = _optional_float(str(form.get("min_score", "")), "min_score")
-    rule.actions = ",".join(a for a in abuse.ACTIONS if a in form.getlist("actions"))
-    rule.throttle_count = _optional_int(str(form.get("throttle_count", "")), "throttle") or 3
-    rule.message = str(form.get("message", ""))
-    rule.updated_at = utcnow()
+def _spec(form: FormData) -> abuse.RuleSpec:
+    """The rule the form describes (BadInput for numbers that are not numbers)."""
+    return abuse.RuleSpec(
+        name=str(form.get("name", "")),
+        enabled=bool(form.get("enabled")),
+        pattern=str(form.get("pattern", "")),
+        max_delta=_optional_int(str(form.get("max_delta", "")), "max_delta"),
+        min_removed=_optional_int(str(form.get("min_removed", "")), "min_removed"),
+        namespaces=str(form.get("namespaces", "")),
+        new_users_only=bool(form.get("new_users_only")),
+        min_score=_optional_float(str(form.get("min_score", "")), "min_score"),
+        actions=",".join(a for a in abuse.ACTIONS if a in form.getlist("actions")),
+        throttle_count=_optional_int(str(form.get("throttle_count", "")), "throttle") or 3,
+        message=str(form.get("message", "")),
+    )
 
 
-@special("AbuseFilter", "FilterPenyalahgunaan", group="users")
+@special("AbuseFilter", "FilterPenyalahgunaan", group="users", writes=True)
 async def abuse_filter(request: Request, sub: str) -> Response:
     """The rules; ``/new`` or ``/<id>``: one rule's form (admins save it)."""
     w = wiki_of(request)
@@ -80,7 +73,7 @@ async def abuse_filter(request: Request, sub: str) -> Response:
         rules = await w.read(
             lambda s: list(s.scalars(select(AbuseRule).order_by(AbuseRule.id)).all())
         )
-        return _page(request, "special_abusefilter.html", rules=rules, can_edit=can_edit)
+        return forms.form_page(request, "special_abusefilter.html", rules=rules, can_edit=can_edit)
     rule_id = None if sub == "new" else int_param(sub)
     if sub != "new" and rule_id is None:
         raise NotFound(N_("There is no abuse rule {id}."), id=sub)
@@ -105,15 +98,17 @@ async def abuse_filter(request: Request, sub: str) -> Response:
 
     if request.method != "POST":
         rule = await w.read(load)
-        return _page(request, "special_abusefilter_edit.html", rule=rule, can_edit=can_edit)
-    ctx.require("abusefilter-modify")
+        return forms.form_page(
+            request, "special_abusefilter_edit.html", rule=rule, can_edit=can_edit
+        )
     form: FormData = request.state.form
     draft = await w.read(load)
     try:
-        _fill(draft, form)
-        abuse.check_rule(draft)
+        spec = _spec(form)
+        abuse.apply(draft, spec)  # shown again in the form if it is refused
+        saved = await w.act(admin_actions.save_rule, w.env, actor_of(ctx), rule_id, spec)
     except BadInput as exc:
-        return _page(
+        return forms.form_page(
             request,
             "special_abusefilter_edit.html",
             400,
@@ -121,18 +116,6 @@ async def abuse_filter(request: Request, sub: str) -> Response:
             can_edit=can_edit,
             error=exc.translated(ctx.gettext),
         )
-
-    def save(s: Session) -> int:
-        rule = AbuseRule() if rule_id is None else s.get(AbuseRule, rule_id)
-        if rule is None:
-            raise NotFound(N_("There is no abuse rule {id}."), id=str(rule_id))
-        _fill(rule, form)
-        if rule_id is None:
-            s.add(rule)
-        s.flush()
-        return rule.id
-
-    saved = await w.write_quiet(save)
     return RedirectResponse(page_url(f"Special:AbuseFilter/{saved}", saved=1), status_code=303)
 
 
@@ -172,4 +155,4 @@ async def abuse_log(request: Request, sub: str) -> Response:
         return out
 
     hits = await w.read(load)
-    return _page(request, "special_abuselog.html", hits=hits, detail=detail)
+    return forms.form_page(request, "special_abuselog.html", hits=hits, detail=detail)

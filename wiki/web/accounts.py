@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
 
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -12,13 +11,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from wiki import i18n
-from wiki.accounts import blocks, mail, rights, users
-from wiki.errors import N_, BadInput, InvalidTitle, PermissionDenied, RateLimited
-from wiki.models import User
+from wiki.accounts import mail, rights, users
+from wiki.actions import accounts as account_actions
+from wiki.actions import admin as admin_actions
+from wiki.errors import N_, BadInput, InvalidTitle, PermissionDenied
 from wiki.pages.rendering import page_url
 from wiki.text import titles
-from wiki.web.base import ensure_session, finish, wiki_of
-from wiki.web.security import CSRF_FIELD
+from wiki.web import forms
+from wiki.web.base import actor_of, wiki_of
 from wiki.web.special import special
 from wiki.web.templating import Ctx
 
@@ -45,89 +45,57 @@ def _form(request: Request) -> FormData:
     return form
 
 
-def _page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    ensure_session(request)
-    response = wiki_of(request).templates.response(
-        request, template, status_code=status, csrf_field=CSRF_FIELD, **context
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return finish(request, response)
-
-
-def _check_rate(request: Request, action: str) -> None:
-    ctx: Ctx = request.state.ctx
-    wait = wiki_of(request).rate_limited(ctx, action)
-    if wait is not None:
-        raise RateLimited(
-            N_("You have done this too often. Try again in {seconds} seconds."),
-            retry_after=wait,
-        )
-
-
 async def _login_response(request: Request, user_id: int, returnto: str | None) -> Response:
     """Rotate the session id at login (no fixation) and go back where the user came from."""
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    old = ctx.session_id
-
-    def work(session: Session) -> str:
-        if old:
-            users.end_session(session, old)
-        return users.start_session(session, user_id, days=w.settings.session_days)
-
-    sid = await w.write_quiet(work)
+    sid = await w.act(account_actions.start_session, w.env, user_id, replacing=ctx.session_id)
     response = RedirectResponse(safe_returnto(returnto), status_code=303)
     w.sessions.set_cookie(response, request, sid)
-    w.account_epoch.bump()
     return response
 
 
-@special("Login", "UserLogin", "MasukLog", group="users")
+@special("Login", "UserLogin", "MasukLog", group="users", writes=True)
 async def login(request: Request, sub: str) -> Response:
     returnto = request.query_params.get("returnto")
     if request.method != "POST":
-        return _page(request, "special_login.html", returnto=returnto or "", name="", error=None)
+        return forms.form_page(
+            request, "special_login.html", returnto=returnto or "", name="", error=None
+        )
     form = _form(request)
     returnto = str(form.get("returnto", "")) or returnto
     name = str(form.get("wpName", ""))
     password = str(form.get("wpPassword", ""))
-    _check_rate(request, "login")
     w = wiki_of(request)
-    user_id = await w.write_quiet(lambda s: _authenticate(s, name, password))
+    actor = actor_of(request.state.ctx)
+    user_id = await w.act(account_actions.authenticate, w.env, actor, name, password)
     if user_id is None:
         ctx: Ctx = request.state.ctx
         # The same answer whether the name exists or not.
         error = ctx.gettext("Incorrect user name or password. Please try again.")
-        return _page(
+        return forms.form_page(
             request, "special_login.html", 400, returnto=returnto or "", name=name, error=error
         )
     return await _login_response(request, user_id, returnto)
 
 
-def _authenticate(session: Session, name: str, password: str) -> int | None:
-    user = users.authenticate(session, name, password)
-    return user.id if user else None
-
-
-@special("CreateAccount", "BuatAkun", group="users")
+@special("CreateAccount", "BuatAkun", group="users", writes=True)
 async def create_account(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
     returnto = request.query_params.get("returnto")
-    blocked = await w.read(lambda s: blocks.find(s, user_id=None, ip=ctx.client_ip))
-    if blocked is not None and blocked.block_createaccount:
-        raise PermissionDenied(
-            N_("Account creation from your IP address is blocked. Reason: {reason}"),
-            reason=blocked.reason or "—",
-        )
+    actor = actor_of(ctx)
+    await w.read(lambda s: account_actions.may_create_account(s, actor))
     if request.method != "POST":
-        return _page(request, "special_createaccount.html", returnto=returnto or "", error=None)
+        return forms.form_page(
+            request, "special_createaccount.html", returnto=returnto or "", error=None
+        )
     form = _form(request)
     returnto = str(form.get("returnto", "")) or returnto
     name = str(form.get("wpName", ""))
     password = str(form.get("wpPassword", ""))
     if password != str(form.get("wpRetype", "")):
-        return _page(
+        return forms.form_page(
             request,
             "special_createaccount.html",
             400,
@@ -135,13 +103,17 @@ async def create_account(request: Request, sub: str) -> Response:
             name=name,
             error=ctx.gettext("The passwords you entered do not match."),
         )
-    _check_rate(request, "createaccount")
     try:
-        user_id = await w.write_quiet(
-            lambda s: users.create_user(s, name, password, email=str(form.get("wpEmail", ""))).id
+        user_id = await w.act(
+            account_actions.create_account,
+            w.env,
+            actor_of(ctx),
+            name,
+            password,
+            email=str(form.get("wpEmail", "")),
         )
     except BadInput as exc:
-        return _page(
+        return forms.form_page(
             request,
             "special_createaccount.html",
             400,
@@ -152,17 +124,14 @@ async def create_account(request: Request, sub: str) -> Response:
     return await _login_response(request, user_id, returnto)
 
 
-@special("Logout", "UserLogout", "KeluarLog", group="users")
+@special("Logout", "UserLogout", "KeluarLog", group="users", writes=True)
 async def logout(request: Request, sub: str) -> Response:
     """GET shows a button; only a POST (with its token) logs out, so a link cannot."""
     if request.method != "POST":
-        return _page(request, "special_logout.html")
+        return forms.form_page(request, "special_logout.html")
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    if ctx.session_id:
-        sid = ctx.session_id
-        await w.write_quiet(lambda s: users.end_session(s, sid))
-    w.account_epoch.bump()
+    await w.act(account_actions.logout, w.env, actor_of(ctx))
     response = RedirectResponse(page_url(MAIN_PAGE), status_code=303)
     w.sessions.set_cookie(response, request, w.sessions.new_id())
     return response
@@ -174,12 +143,11 @@ def _require_login(ctx: Ctx) -> int:
     return ctx.user_id
 
 
-@special("Preferences", "Preferensi", group="users")
+@special("Preferences", "Preferensi", group="users", writes=True)
 async def preferences(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    user_id = _require_login(ctx)
-    saved = False
+    _require_login(ctx)
     if request.method == "POST":
         form = _form(request)
         language = str(form.get("language", ""))
@@ -198,19 +166,11 @@ async def preferences(request: Request, sub: str) -> Response:
         if email and ("@" not in email or len(email) > 255 or any(c.isspace() for c in email)):
             raise BadInput(N_("That e-mail address does not look valid."))
 
-        def save(session: Session) -> None:
-            user = session.get(User, user_id)
-            assert user is not None
-            user.language, user.diff_mode = language, diff_mode
-            user.timezone, user.email = timezone, email
-            if watch_edits is not None:
-                user.watch_edits = watch_edits
-
-        await w.write_quiet(save)
-        w.account_epoch.bump()
+        prefs = account_actions.Preferences(language, diff_mode, timezone, email, watch_edits)
+        await w.act(account_actions.save_preferences, w.env, actor_of(ctx), prefs)
         return RedirectResponse(page_url("Special:Preferences", saved=1), status_code=303)
     saved = request.query_params.get("saved") == "1"
-    return _page(
+    return forms.form_page(
         request,
         "special_preferences.html",
         account=ctx.account,
@@ -222,14 +182,14 @@ async def preferences(request: Request, sub: str) -> Response:
 _COMMON_TIMEZONES = ("UTC", "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Europe/London")
 
 
-@special("UserRights", "HakPengguna", group="users")
+@special("UserRights", "HakPengguna", group="users", writes=True)
 async def user_rights(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
     ctx.require("userrights")
     name = sub or request.query_params.get("user", "")
     if not name:
-        return _page(request, "special_userrights.html", target=None, groups=set())
+        return forms.form_page(request, "special_userrights.html", target=None, groups=set())
 
     def load(session: Session) -> tuple[str, frozenset[str]]:
         user = users.require_user(session, name)
@@ -239,17 +199,12 @@ async def user_rights(request: Request, sub: str) -> Response:
         form = _form(request)
         wanted = {g for g in rights.ASSIGNABLE if form.get(f"group-{g}")}
         reason = str(form.get("reason", ""))
-
-        def save(session: Session) -> None:
-            user = users.require_user(session, name)
-            users.set_groups(session, user, wanted, performer=ctx.performer, reason=reason)
-
-        await w.write_quiet(save)
-        w.account_epoch.bump()
-        target = await w.read(lambda s: users.require_user(s, name).name)
+        target = await w.act(
+            admin_actions.set_groups, w.env, actor_of(ctx), name, wanted, reason=reason
+        )
         return RedirectResponse(page_url(f"Special:UserRights/{target}"), status_code=303)
     target, groups = await w.read(load)
-    return _page(
+    return forms.form_page(
         request,
         "special_userrights.html",
         target=target,
@@ -258,18 +213,17 @@ async def user_rights(request: Request, sub: str) -> Response:
     )
 
 
-@special("PasswordReset", "SetelUlangKataSandi", group="users")
+@special("PasswordReset", "SetelUlangKataSandi", group="users", writes=True)
 async def password_reset(request: Request, sub: str) -> Response:
     """Ask for a reset link. The answer is the same whether or not the account exists."""
     if request.method != "POST":
-        return _page(request, "special_passwordreset.html", sent=False)
+        return forms.form_page(request, "special_passwordreset.html", sent=False)
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    _check_rate(request, "login")
     wanted = str(_form(request).get("wpName", ""))
-    found = await w.write_quiet(lambda s: _reset_token(s, wanted))
+    found = await w.act(account_actions.start_password_reset, w.env, actor_of(ctx), wanted)
     if found is not None:
-        email, name, token = found
+        email, name, token = found.email, found.name, found.token
         link = w.absolute_url(request, page_url("Special:ResetPassword", token=token))
         body = ctx.gettext(
             "Someone (hopefully you) asked to reset the password of {name} on {site}. "
@@ -287,23 +241,15 @@ async def password_reset(request: Request, sub: str) -> Response:
                 outbox=settings.data_dir / "outbox",
             )
         )
-    return _page(request, "special_passwordreset.html", sent=True)
+    return forms.form_page(request, "special_passwordreset.html", sent=True)
 
 
-def _reset_token(session: Session, wanted: str) -> tuple[str, str, str] | None:
-    started = users.start_reset(session, wanted)
-    if started is None:
-        return None
-    user, token = started
-    return user.email, user.name, token
-
-
-@special("ResetPassword", listed=False, group="users")
+@special("ResetPassword", listed=False, group="users", writes=True)
 async def reset_password(request: Request, sub: str) -> Response:
     """Choose a new password with a reset link's token; every other session ends."""
     token = request.query_params.get("token", "")
     if request.method != "POST":
-        return _page(request, "special_resetpassword.html", token=token, error=None)
+        return forms.form_page(request, "special_resetpassword.html", token=token, error=None)
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
     form = _form(request)
@@ -311,11 +257,10 @@ async def reset_password(request: Request, sub: str) -> Response:
     password = str(form.get("wpPassword", ""))
     if password != str(form.get("wpRetype", "")):
         error = ctx.gettext("The passwords you entered do not match.")
-        return _page(request, "special_resetpassword.html", 400, token=token, error=error)
+        return forms.form_page(request, "special_resetpassword.html", 400, token=token, error=error)
     try:
-        user_id = await w.write_quiet(lambda s: users.finish_reset(s, token, password).id)
+        user_id = await w.act(account_actions.finish_password_reset, w.env, token, password)
     except BadInput as exc:
         error = exc.translated(ctx.gettext)
-        return _page(request, "special_resetpassword.html", 400, token=token, error=error)
-    w.account_epoch.bump()
+        return forms.form_page(request, "special_resetpassword.html", 400, token=token, error=error)
     return await _login_response(request, user_id, None)

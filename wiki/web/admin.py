@@ -8,30 +8,20 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from wiki.accounts import blocks, protection
-from wiki.errors import N_, PermissionDenied
+from wiki.actions import admin as admin_actions
+from wiki.actions import pages as page_actions
 from wiki.pages import revisions
 from wiki.pages.rendering import page_url
 from wiki.text import expiry
 from wiki.text.titles import Title
-from wiki.web.base import ensure_session, finish, wiki_of
-from wiki.web.editing import read_form
-from wiki.web.security import CSRF_FIELD
+from wiki.web import forms
+from wiki.web.base import actor_of, wiki_of
 from wiki.web.special import special
 from wiki.web.templating import Ctx
 
 
-def _page(request: Request, template: str, status: int = 200, **context: object) -> Response:
-    ensure_session(request)
-    response = wiki_of(request).templates.response(
-        request,
-        template,
-        status_code=status,
-        csrf_field=CSRF_FIELD,
-        expiry_choices=expiry.CHOICES,
-        **context,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return finish(request, response)
+def _admin_page(request: Request, template: str, status: int = 200, **context: object) -> Response:
+    return forms.form_page(request, template, status, expiry_choices=expiry.CHOICES, **context)
 
 
 async def protect_form(request: Request, title: Title) -> Response:
@@ -43,7 +33,7 @@ async def protect_form(request: Request, title: Title) -> Response:
         return revisions.get_page(session, title) is not None, protection.current(session, title)
 
     exists, current = await w.read(load)
-    return _page(
+    return _admin_page(
         request,
         "page_protect.html",
         title=title,
@@ -57,79 +47,53 @@ async def protect_form(request: Request, title: Title) -> Response:
 async def protect_post(request: Request, title: Title) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    form = await read_form(request)
-    _check_token(request, form)
-    ctx.require("protect")
-    expires_at = expiry.parse(str(form.get("expiry", "infinite")))
-    reason = str(form.get("reason", ""))
-
-    def save(session: Session) -> None:
-        exists = revisions.get_page(session, title) is not None
-        actions = ("edit", "move") if exists else ("create",)
-        levels = {a: str(form.get(f"level-{a}", "")) for a in actions}
-        protection.protect(
-            session,
-            title,
-            levels,
-            expires_at=expires_at,
-            reason=reason,
-            performer=ctx.performer,
-            exists=exists,
-        )
-
-    await w.write(save)  # bumps the epoch: cached views show the new lock
+    form = await forms.posted_form(request)
+    levels = {a: str(form.get(f"level-{a}", "")) for a in protection.ACTIONS}
+    await w.act(
+        page_actions.protect,
+        w.env,
+        actor_of(ctx),
+        title,
+        levels,
+        expires_at=expiry.parse(str(form.get("expiry", "infinite"))),
+        reason=str(form.get("reason", "")),
+    )
     return RedirectResponse(page_url(title, action="protect"), status_code=303)
 
 
-def _check_token(request: Request, form: FormData) -> None:
-    w = wiki_of(request)
-    ctx: Ctx = request.state.ctx
-    if not w.sessions.check_csrf(ctx.session_id, str(form.get(CSRF_FIELD, ""))):
-        raise PermissionDenied(
-            N_(
-                "Your session expired or the form was sent from elsewhere, so nothing was "
-                "done. Go back, reload the page and try again."
-            )
-        )
-
-
-@special("Block", "BlokirPengguna", group="users")
+@special("Block", "BlokirPengguna", group="users", writes=True)
 async def block(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
     ctx.require("block")
     if request.method != "POST":
-        return _page(request, "special_block.html", target=sub)
+        return _admin_page(request, "special_block.html", target=sub)
     form: FormData = request.state.form
     target = str(form.get("target", "")).strip()
-    expires_at = expiry.parse(str(form.get("expiry", "infinite")))
-    info = await w.write_quiet(
-        lambda s: blocks.block(
-            s,
-            target,
-            expires_at=expires_at,
-            reason=str(form.get("reason", "")),
-            allow_usertalk=bool(form.get("allow_usertalk")),
-            block_createaccount=bool(form.get("block_createaccount")),
-            performer=ctx.performer,
-        )
+    info = await w.act(
+        admin_actions.block,
+        w.env,
+        actor_of(ctx),
+        target,
+        expires_at=expiry.parse(str(form.get("expiry", "infinite"))),
+        reason=str(form.get("reason", "")),
+        allow_usertalk=bool(form.get("allow_usertalk")),
+        block_createaccount=bool(form.get("block_createaccount")),
     )
-    w.account_epoch.bump()
     return RedirectResponse(page_url("Special:BlockList", target=info.target), status_code=303)
 
 
-@special("Unblock", "BukaBlokir", group="users")
+@special("Unblock", "BukaBlokir", group="users", writes=True)
 async def unblock(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
     ctx.require("block")
     if request.method != "POST":
-        return _page(request, "special_unblock.html", target=sub)
+        return _admin_page(request, "special_unblock.html", target=sub)
     form: FormData = request.state.form
     target = str(form.get("target", "")).strip()
     reason = str(form.get("reason", ""))
-    await w.write_quiet(lambda s: blocks.unblock(s, target, reason=reason, performer=ctx.performer))
-    w.account_epoch.bump()
+    await w.act(admin_actions.unblock, w.env, actor_of(ctx), target, reason=reason)
     return RedirectResponse(page_url("Special:BlockList"), status_code=303)
 
 
@@ -138,4 +102,4 @@ async def block_list(request: Request, sub: str) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
     rows = await w.read(blocks.active)
-    return _page(request, "special_blocklist.html", rows=rows, can_block=ctx.can("block"))
+    return _admin_page(request, "special_blocklist.html", rows=rows, can_block=ctx.can("block"))

@@ -22,10 +22,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html
-import json
-import re
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
@@ -36,76 +33,40 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from wiki import i18n
-from wiki.accounts import permissions
+from wiki.actions import editing
+from wiki.actions.context import REST
 from wiki.errors import (
     N_,
+    AbuseWarned,
     BadInput,
     EditConflict,
     NotFound,
     PermissionDenied,
-    RateLimited,
-    TooLarge,
-    WikiError,
 )
-from wiki.models import Page, Revision
-from wiki.pages import edits, rendering, revisions, visibility
+from wiki.models import Page
+from wiki.pages import rendering, revisions, visibility
 from wiki.pages.revisions import RevisionInfo
-from wiki.patrol import abuse, autorevert, scoring
-from wiki.talk import posting as talk
+from wiki.patrol import scoring
 from wiki.text import diffing, titles
 from wiki.text.titles import Title
-from wiki.web import openapi
+from wiki.web import openapi, rest
 from wiki.web import search as search_routes
-from wiki.web.base import MAX_ID, editor_of, int_param, wiki_of
-from wiki.web.security import CSRF_HEADER
+from wiki.web.base import MAX_ID, actor_of, wiki_of
 from wiki.web.templating import Ctx
 
 API_ROOT = "/w/rest.php"
 HISTORY_LIMIT = 20  # MediaWiki's page size for /history
-CONTENT_MODEL = "markdown"
-LICENSE = {"url": "", "title": ""}
 SUBRESOURCES = ("/html", "/history")
 URL_SAFE = "!$'()*,:;@~"  # like page URLs, but a '/' in a title is %2F, as MediaWiki wants
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates cannot be stored
-
-
-class Forbidden(WikiError):
-    status = 403
-
-
-class MethodNotAllowed(WikiError):
-    status = 405
-
-
-class UnsupportedMediaType(WikiError):
-    status = 415
 
 
 # --- shaping -----------------------------------------------------------------------------------
 
 
-def _ts(value: datetime) -> str:
-    """ISO 8601 in UTC with ``Z``, to the second, as MediaWiki writes timestamps."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _page_json(page: Page, rev: Revision) -> dict[str, Any]:
-    title = revisions.page_title(page)
-    return {
-        "id": page.id,
-        "key": title.key,
-        "title": title.full,
-        "latest": {"id": rev.id, "timestamp": _ts(rev.timestamp)},
-        "content_model": CONTENT_MODEL,
-        "license": dict(LICENSE),
-        "source": rev.text,
-    }
-
-
 def _history_json(info: RevisionInfo) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": info.id,
-        "timestamp": _ts(info.timestamp),
+        "timestamp": rest.ts(info.timestamp),
         "minor": info.minor,
         "size": info.size,
         "delta": info.delta,
@@ -128,7 +89,7 @@ def _history_json(info: RevisionInfo) -> dict[str, Any]:
 def _revision_json(info: RevisionInfo, page: Page) -> dict[str, Any]:
     title = revisions.page_title(page)
     page_key = {"id": page.id, "key": title.key, "title": title.full}
-    return {**_history_json(info), "page": page_key, "content_model": CONTENT_MODEL}
+    return {**_history_json(info), "page": page_key, "content_model": rest.CONTENT_MODEL}
 
 
 def _api_url(request: Request, path: str) -> str:
@@ -180,50 +141,6 @@ def _revision_id(request: Request, name: str) -> int:
     return rev_id
 
 
-def _cursor(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return None
-    if raw.isdigit() and len(raw) > 10:
-        return MAX_ID  # past every revision: clamp rather than refuse
-    value = int_param(raw)
-    if value is None:
-        raise BadInput(N_("{name} must be a revision id."), name=name)
-    return value
-
-
-async def _read_json(request: Request) -> dict[str, Any]:
-    """The JSON object in the body; 413 past the limit (before parsing), 415 if not JSON."""
-    limit = wiki_of(request).settings.max_page_bytes * 2 + 64 * 1024
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit:
-        raise TooLarge(N_("The request is larger than {limit} bytes."), limit=limit)
-    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media_type != "application/json":
-        raise UnsupportedMediaType(N_("The request body must be JSON (application/json)."))
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise TooLarge(N_("The request is larger than {limit} bytes."), limit=limit)
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (ValueError, RecursionError) as exc:
-        raise BadInput(N_("The request body must be a JSON object.")) from exc
-    if not isinstance(data, dict):
-        raise BadInput(N_("The request body must be a JSON object."))
-    return data
-
-
-def _string(body: dict[str, Any], field: str, *, required: bool) -> str:
-    value = body.get(field)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or _UNSTORABLE.search(value):
-        raise BadInput(N_("The field {field} is missing or not valid."), field=field)
-    return value
-
-
 def _latest_id(body: dict[str, Any]) -> int | None:
     latest = body.get("latest")
     if latest is None:
@@ -234,35 +151,12 @@ def _latest_id(body: dict[str, Any]) -> int | None:
     return rev_id
 
 
-def _check_token(request: Request, body: dict[str, Any]) -> None:
-    """Requests with a session cookie must prove they come from our pages (CSRF)."""
-    ctx: Ctx = request.state.ctx
-    if ctx.session_id is None:
-        return  # anonymous API edit, attributed to the IP
-    token = request.headers.get(CSRF_HEADER) or body.get("token")
-    token = token if isinstance(token, str) else None
-    if not wiki_of(request).sessions.check_csrf(ctx.session_id, token):
-        raise Forbidden(
-            N_(
-                "This request carries a session cookie but not its token (X-CSRF-Token), "
-                "so nothing was saved."
-            )
-        )
-
-
 # --- reading -----------------------------------------------------------------------------------
-
-
-def _load_page(session: Session, title: Title) -> tuple[Page, Revision]:
-    page = revisions.get_page(session, title)
-    if page is None or page.latest_id is None:
-        raise NotFound(N_("The page {title} does not exist."), title=title.full)
-    return page, revisions.latest_revision(session, page)
 
 
 async def get_page(request: Request) -> Response:
     title, _ = _page_path(request, "")
-    data = await wiki_of(request).read(lambda s: _page_json(*_load_page(s, title)))
+    data = await wiki_of(request).read(lambda s: rest.page_json(*rest.load_page(s, title)))
     return _conditional(request, str(data["latest"]["id"]), lambda: JSONResponse(data))
 
 
@@ -275,7 +169,7 @@ async def get_page_html(request: Request) -> Response:
     gettext = i18n.translations(w.settings.language).gettext
 
     def load(session: Session) -> tuple[Title, int, str]:
-        page, rev = _load_page(session, title)
+        page, rev = rest.load_page(session, title)
         stored = rendering.stored_render(w.db, session, rev)
         body = rendering.resolve(session, stored, gettext=gettext, section_link=None)
         return revisions.page_title(page), rev.id, body
@@ -293,12 +187,12 @@ async def get_history(request: Request) -> Response:
     title, suffix = _page_path(request, "/history")
     if suffix != "/history":
         return await get_page(request)
-    older, newer = _cursor(request, "older_than"), _cursor(request, "newer_than")
+    older, newer = rest.cursor(request, "older_than"), rest.cursor(request, "newer_than")
     if older is not None and newer is not None:
         raise BadInput(N_("older_than and newer_than cannot be used together."))
 
     def load(session: Session) -> tuple[Title, int, revisions.HistoryPage]:
-        page, rev = _load_page(session, title)
+        page, rev = rest.load_page(session, title)
         hist = revisions.history(
             session, page, limit=HISTORY_LIMIT, older_than=older, newer_than=newer
         )
@@ -364,7 +258,7 @@ async def compare(request: Request) -> Response:
             )
         if (old.visibility | new.visibility) & visibility.TEXT and not allowed:
             hidden = old.id if old.visibility & visibility.TEXT else new.id
-            raise Forbidden(
+            raise rest.Forbidden(
                 N_("The text of revision {id} has been hidden by an administrator."), id=hidden
             )
         return old.text, new.text
@@ -398,106 +292,58 @@ async def _save(
     """Save ``source`` over revision ``base_id`` (None: a new page); 201 when a page was made."""
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
-    source = _string(body, "source", required=True)
-    comment = _string(body, "comment", required=False)
-    if body.get("content_model", CONTENT_MODEL) != CONTENT_MODEL:
+    source = rest.string_field(body, "source", required=True)
+    comment = rest.string_field(body, "comment", required=False)
+    if body.get("content_model", rest.CONTENT_MODEL) != rest.CONTENT_MODEL:
         raise BadInput(N_("The field {field} is missing or not valid."), field="content_model")
-    _check_token(request, body)
-    wait = w.rate_limited(ctx, "edit")
-    if wait is not None:
-        raise RateLimited(
-            N_("You have done this too often. Try again in {seconds} seconds."), retry_after=wait
-        )
-    editor = editor_of(ctx)
-    raw_ack = body.get("abuse_acknowledged", [])
-    acknowledged = frozenset(
-        i for i in (raw_ack if isinstance(raw_ack, list) else []) if isinstance(i, int)
+    rest.check_token(request, body)
+    acknowledged = rest.acknowledged(body)
+    edit = editing.Edit(
+        title=title,
+        text=source,
+        summary=comment,
+        base_id=base_id,
+        create_only=create,
+        merge=base_id is not None,  # a stale latest is merged three-way, as MediaWiki does
+        acknowledged=acknowledged,
     )
-    screened = await w.read(  # abuse rules (wiki.patrol.abuse), before anything is written
-        lambda s: abuse.screen(
-            s, title, source, summary=comment, author=ctx.author, acknowledged=acknowledged
-        )
-    )
-    if screened.hits:  # logged in their own transaction: a refused edit is logged too
-        await w.write_quiet(lambda s: abuse.record(s, screened))
-    if screened.throttled:
-        raise RateLimited(  # an abuse rule's throttle: its window is an hour
-            N_("You have done this too often. Try again in {seconds} seconds."),
-            retry_after=int(abuse.THROTTLE_WINDOW.total_seconds()),
-        )
-    if screened.refusal is not None:
-        raise PermissionDenied(
-            N_("This edit was stopped by a rule of this wiki: {message}"),
-            message=screened.refusal,
-        )
-    if screened.warnings:
+    try:
+        result = await w.act(editing.save, w.env, actor_of(ctx, REST), edit)
+    except AbuseWarned as exc:
         raise AbuseWarning(
             N_(
                 "Warning from a rule of this wiki: {message} To save anyway, send the rule "
                 "ids {rules} in abuse_acknowledged."
             ),
-            message=" ".join(screened.warnings.values()),
-            rules=",".join(str(i) for i in sorted(screened.warnings)),
-        )
-
-    def work(session: Session) -> tuple[dict[str, Any], bool]:
-        exists = revisions.get_page(session, title) is not None
-        refusal = permissions.edit_refusal(
-            session, title, editor, exists=exists, anonymous_edits=w.settings.anonymous_edits
-        )
-        if refusal is not None:
-            raise PermissionDenied(refusal.msgid, **refusal.params)
-        try:
-            result = talk.save(  # revisions.save; on talk pages, signs and notifies
-                session,
-                title,
-                source,
-                author=ctx.author,
-                summary=comment,
-                base_id=base_id,
-                max_bytes=w.settings.max_page_bytes,
-                create_only=create,
-                merge=base_id is not None,  # a stale latest is merged three-way, as MediaWiki does
-            )
-            edits.after_save(  # the editor's watch-by-default, abuse rules' tags
-                session, result, ctx.author, tags=screened.tags
-            )
-            if w.settings.auto_revert:  # off by default (wiki.patrol.autorevert)
-                autorevert.maybe_revert(
-                    session,
-                    result,
-                    ctx.author,
-                    max_bytes=w.settings.max_page_bytes,
-                    gettext=i18n.translations(w.settings.language).gettext,
-                )
-        except EditConflict as exc:
-            if base_id is not None or exc.latest_id is None:
-                raise
-            raise EditConflict(  # say why, rather than "someone else saved"
-                N_("The page already exists. To change it, send latest.id: its revision id."),
-                base_id=None,
-                latest_id=exc.latest_id,
-            ) from exc
-        return _page_json(result.page, result.revision), result.created
-
-    data, created = await w.write(work)
-    if not created:
+            message=" ".join(exc.warnings.values()),
+            rules=",".join(str(i) for i in sorted(exc.warnings)),
+        ) from exc
+    except EditConflict as exc:
+        if base_id is not None or exc.latest_id is None:
+            raise
+        raise EditConflict(  # say why, rather than "someone else saved"
+            N_("The page already exists. To change it, send latest.id: its revision id."),
+            base_id=None,
+            latest_id=exc.latest_id,
+        ) from exc
+    data = rest.page_json(result.page, result.revision)
+    if not result.created:
         return JSONResponse(data)
     location = _api_url(request, _page_api_path(title))
     return JSONResponse(data, status_code=201, headers={"Location": location})
 
 
 async def create_page(request: Request) -> Response:
-    body = await _read_json(request)
-    title = titles.parse(_string(body, "title", required=True))
+    body = await rest.read_json(request)
+    title = titles.parse(rest.string_field(body, "title", required=True))
     return await _save(request, title, body, base_id=None, create=True)
 
 
 async def edit_page(request: Request) -> Response:
     title, suffix = _page_path(request, "")
     if suffix:
-        raise MethodNotAllowed(N_("Only a page can be edited, not its HTML or history."))
-    body = await _read_json(request)
+        raise rest.MethodNotAllowed(N_("Only a page can be edited, not its HTML or history."))
+    body = await rest.read_json(request)
     return await _save(request, title, body, base_id=_latest_id(body), create=False)
 
 

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -14,11 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wiki import i18n
-from wiki.accounts import permissions, protection, users
+from wiki.accounts import protection, users
 from wiki.accounts.ratelimit import RateLimiter
+from wiki.actions.context import REST, WEB, Actor, Change, Env
 from wiki.cache import LRU, Epoch
 from wiki.db import Database
-from wiki.errors import N_, RateLimited
 from wiki.patrol import watchlist
 from wiki.settings import Settings
 from wiki.text import diffing, markup
@@ -28,6 +28,7 @@ from wiki.web.security import LANG_COOKIE, Sessions
 from wiki.web.templating import Ctx, Templates
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,11 @@ class Wiki:
     account_cache: LRU[str, tuple[users.Account | None]] = field(init=False)
     watch_cache: LRU[tuple[int, str], watchlist.WatchState] = field(init=False)
     trusted_proxies: frozenset[str] = field(init=False)
+    #: What every action needs (wiki.actions): settings, database, limiter, cache invalidation.
+    env: Env = field(init=False)
 
     def __post_init__(self) -> None:
+        self.env = Env(self.settings, self.db, self.limiter, changed=self.changed)
         self.article_cache = LRU(self.settings.page_cache_size)
         self.page_cache = LRU(self.settings.page_cache_size)
         self.personal_cache = LRU(self.settings.page_cache_size)
@@ -117,25 +121,16 @@ class Wiki:
         origin = self.settings.public_origin or str(request.base_url).rstrip("/")
         return origin + path
 
-    def check_rate(self, ctx: Ctx, action: str) -> None:
-        """Count ``action`` for this visitor; raise RateLimited (429) when over the limit."""
-        wait = self.rate_limited(ctx, action)
-        if wait is not None:
-            raise RateLimited(
-                N_("You have done this too often. Try again in {seconds} seconds."),
-                retry_after=wait,
-            )
+    def changed(self, change: Change) -> None:
+        """After an action's commit: make the caches forget what it changed."""
+        if change.titles or change.existence:
+            self.epoch.bump()
+        if change.accounts:
+            self.account_epoch.bump()
 
-    def rate_limited(self, ctx: Ctx, action: str) -> int | None:
-        """Count ``action`` for this visitor; seconds to wait when over the limit."""
-        if ctx.can("noratelimit"):
-            return None
-        return self.limiter.hit(
-            action,
-            ip=ctx.client_ip,
-            user_id=ctx.user_id,
-            autoconfirmed="autoconfirmed" in ctx.groups,
-        )
+    async def act(self, action: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run an action of ``wiki.actions`` off the event loop."""
+        return await run_in_threadpool(action, *args, **kwargs)
 
     async def read(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn`` in a read session, off the event loop."""
@@ -143,26 +138,6 @@ class Wiki:
         def work() -> T:
             with self.db.read() as session:
                 return fn(session)
-
-        return await run_in_threadpool(work)
-
-    async def write_quiet(self, fn: Callable[[Session], T]) -> T:
-        """Run ``fn`` in one write transaction that changes nothing readers see (no epoch bump)."""
-
-        def work() -> T:
-            with self.db.write() as session:
-                return fn(session)
-
-        return await run_in_threadpool(work)
-
-    async def write(self, fn: Callable[[Session], T]) -> T:
-        """Run ``fn`` in one write transaction, off the event loop; bump the cache epoch after."""
-
-        def work() -> T:
-            with self.db.write() as session:
-                result = fn(session)
-            self.epoch.bump()
-            return result
 
         return await run_in_threadpool(work)
 
@@ -199,10 +174,22 @@ def make_ctx(request: Request, account: users.Account | None = None) -> Ctx:
     return ctx
 
 
-def editor_of(ctx: Ctx) -> permissions.Editor:
-    return permissions.Editor(
-        user_id=ctx.user_id, name=ctx.actor, ip=ctx.client_ip, groups=ctx.groups
+def actor_of(ctx: Ctx, channel: str = WEB) -> Actor:
+    """Who is asking, for ``wiki.actions``; web forms also name the session (for drafts)."""
+    return Actor(
+        user_id=ctx.user_id,
+        name=ctx.actor,
+        ip=ctx.client_ip,
+        groups=ctx.groups,
+        channel=channel,
+        session_id=ctx.session_id if channel == WEB else None,
     )
+
+
+def request_actor(request: Request) -> Actor:
+    """The actor of this request: REST under ``/w/rest.php``, the web forms elsewhere."""
+    rest = request.url.path.startswith("/w/rest.php")
+    return actor_of(request.state.ctx, REST if rest else WEB)
 
 
 def ensure_session(request: Request) -> Ctx:

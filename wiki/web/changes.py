@@ -26,6 +26,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from wiki.accounts import users
+from wiki.actions import patrol as patrol_actions
+from wiki.actions import personal
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound, RateLimited
 from wiki.pages import revisions
 from wiki.pages.rendering import page_url
@@ -33,8 +35,8 @@ from wiki.patrol import contributions, logs, recentchanges, scoring, watchlist
 from wiki.patrol.recentchanges import Filters
 from wiki.text import titles
 from wiki.text.titles import NS_SPECIAL, Title
-from wiki.web import feeds
-from wiki.web.base import finish, int_param, wiki_of
+from wiki.web import feeds, forms
+from wiki.web.base import actor_of, int_param, wiki_of
 from wiki.web.patrol import can_see_hidden, require_login
 from wiki.web.security import CSRF_FIELD
 from wiki.web.special import special
@@ -54,14 +56,6 @@ def special_url(name: str, pairs: list[tuple[str, str]] | None = None, /, **para
     url = page_url(Title(NS_SPECIAL, name))
     query = list(pairs or []) + [(k, str(v)) for k, v in params.items() if v not in (None, "")]
     return f"{url}?{urlencode(query)}" if query else url
-
-
-def _page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    response = wiki_of(request).templates.response(
-        request, template, status_code=status, csrf_field=CSRF_FIELD, **context
-    )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return finish(request, response)
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -95,7 +89,7 @@ async def recent_changes_linked(request: Request, sub: str) -> Response:
     f = Filters.parse(request.query_params)
     raw = sub or request.query_params.get("target", "")
     if not raw:
-        return _page(request, "special_recentchangeslinked.html", target=None, filters=f)
+        return forms.form_page(request, "special_recentchangeslinked.html", target=None, filters=f)
     try:
         target = titles.parse(raw)
     except InvalidTitle as exc:
@@ -141,7 +135,7 @@ async def _listing(
     enhanced = _flag(request, "enhanced")
     live = _flag(request, "live")
     extra = [("enhanced", "1")] if enhanced else []
-    return _page(
+    return forms.form_page(
         request,
         template,
         filters=f,
@@ -258,7 +252,7 @@ async def stream(request: Request, f: Filters, *, watcher: int | None = None) ->
 # --- watchlist ---------------------------------------------------------------------------------
 
 
-@special("Watchlist", "DaftarPantauan", group="changes")
+@special("Watchlist", "DaftarPantauan", group="changes", writes=True)
 async def watchlist_page(request: Request, sub: str) -> Response:
     f = Filters.parse(request.query_params)
     if request.query_params.get("feed") == "atom":
@@ -269,11 +263,11 @@ async def watchlist_page(request: Request, sub: str) -> Response:
     if request.method == "POST":
         form: FormData = request.state.form
         action = str(form.get("action", ""))
+        actor = actor_of(ctx)
         if action == "markseen":
-            await w.write_quiet(lambda s: watchlist.mark_all_seen(s, uid))
-            w.account_epoch.bump()  # cached watch states are stale
+            await w.act(personal.mark_all_seen, w.env, actor)
         elif action == "resettoken":
-            await w.write_quiet(lambda s: watchlist.feed_token(s, uid, reset=True))
+            await w.act(personal.feed_token, w.env, actor, reset=True)
         else:
             raise BadInput(N_("Unknown action: {action}."), action=action)
         return RedirectResponse(special_url("Watchlist", f.query()), status_code=303)
@@ -281,7 +275,7 @@ async def watchlist_page(request: Request, sub: str) -> Response:
         return await stream(request, f, watcher=uid)
     token = await w.read(lambda s: watchlist.feed_token(s, uid, create=False))
     if not token:
-        token = await w.write_quiet(lambda s: watchlist.feed_token(s, uid))
+        token = await w.act(personal.feed_token, w.env, actor_of(ctx))
     count = await w.read(lambda s: watchlist.count(s, uid))
     assert ctx.user_name is not None
     private_feed = special_url(
@@ -301,7 +295,7 @@ async def watchlist_page(request: Request, sub: str) -> Response:
     )
 
 
-@special("EditWatchlist", "SuntingDaftarPantauan", group="changes")
+@special("EditWatchlist", "SuntingDaftarPantauan", group="changes", writes=True)
 async def edit_watchlist(request: Request, sub: str) -> Response:
     ctx: Ctx = request.state.ctx
     uid = require_login(ctx)
@@ -314,12 +308,11 @@ async def edit_watchlist(request: Request, sub: str) -> Response:
                 chosen.append(titles.parse(str(raw)))
             except InvalidTitle as exc:
                 raise BadInput(N_("That title is not valid: {reason}"), reason=exc.message) from exc
-        removed = await w.write_quiet(lambda s: watchlist.unwatch_many(s, uid, chosen))
-        w.account_epoch.bump()  # cached watch states are stale
+        removed = await w.act(patrol_actions.unwatch_many, w.env, actor_of(ctx), chosen)
         return RedirectResponse(special_url("EditWatchlist", removed=removed), status_code=303)
     rows = await w.read(lambda s: watchlist.watched(s, uid))
     done = int_param(request.query_params.get("removed"))
-    return _page(request, "special_editwatchlist.html", rows=rows, removed=done)
+    return forms.form_page(request, "special_editwatchlist.html", rows=rows, removed=done)
 
 
 # --- contributions -----------------------------------------------------------------------------
@@ -338,7 +331,7 @@ async def contributions_page(request: Request, sub: str) -> Response:
     q = request.query_params
     raw = sub or q.get("target", "")
     if not raw.strip():
-        return _page(request, "special_contributions.html", target=None)
+        return forms.form_page(request, "special_contributions.html", target=None)
     name = _target_name(raw)
     namespace = _namespace(request)
     limit = min(int_param(q.get("limit")) or LIST_LIMIT, contributions.MAX_LIMIT)
@@ -369,7 +362,7 @@ async def contributions_page(request: Request, sub: str) -> Response:
         "limit": limit if limit != LIST_LIMIT else None,
         "score": score or None,
     }
-    return _page(
+    return forms.form_page(
         request,
         "special_contributions.html",
         target=name,
@@ -452,7 +445,7 @@ async def log_page(request: Request, sub: str) -> Response:
         "page": target.key if target else None,
         "limit": limit if limit != LIST_LIMIT else None,
     }
-    return _page(
+    return forms.form_page(
         request,
         "special_log.html",
         entries=entries,

@@ -17,15 +17,14 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from wiki import i18n
-from wiki.accounts import blocks, protection
-from wiki.errors import N_, BadInput, InvalidTitle, NotFound, PermissionDenied, WikiError
-from wiki.navigation import categories, links, moves, redirects, reports
+from wiki.actions import pages as page_actions
+from wiki.errors import N_, BadInput, InvalidTitle, NotFound
+from wiki.navigation import categories, links, redirects, reports
 from wiki.pages.rendering import page_url
 from wiki.text import titles
 from wiki.text.titles import NS_MAIN, NS_SPECIAL, Title
 from wiki.web import special as registry
-from wiki.web.base import ensure_session, finish, int_param, wiki_of
+from wiki.web.base import actor_of, ensure_session, finish, int_param, wiki_of
 from wiki.web.security import CSRF_FIELD
 from wiki.web.special import special
 from wiki.web.templating import Ctx
@@ -558,7 +557,7 @@ def _move_page(request: Request, form: MoveForm, status: int = 200, **extra: Any
     return finish(request, response)
 
 
-@special("MovePage", "PindahkanHalaman", group="pagetools")
+@special("MovePage", "PindahkanHalaman", group="pagetools", writes=True)
 async def move_page(request: Request, sub: str) -> Response:
     """Special:MovePage/Title: the form (GET) and the move (POST, CSRF-checked by dispatch)."""
     ctx: Ctx = request.state.ctx
@@ -587,40 +586,22 @@ async def move_page(request: Request, sub: str) -> Response:
     if not posted:
         return _move_page(request, form)
 
-    w.check_rate(ctx, "move")
     form.reason = str(data.get("wpReason", ""))
     form.move_talk = bool(data.get("wpMovetalk"))
     form.leave_redirect = bool(data.get("wpLeaveRedirect")) or not ctx.can("delete")
     try:
         new = titles.parse(form.new)
-        moves.check(old, new)
-    except WikiError as exc:
-        form.error = exc.translated(ctx.gettext)
-        return _move_page(request, form, 400)
-    site = i18n.translations(w.settings.language).gettext
-    summary_format = site(moves.SUMMARY_FORMAT)
-
-    def work(session: Session) -> moves.MoveResult:
-        block = blocks.find(session, user_id=ctx.user_id, ip=ctx.client_ip)
-        if block is not None:
-            raise PermissionDenied(N_("You are blocked, so you cannot move pages."))
-        protection.check(session, old, "move", ctx.groups)
-        protection.check(session, new, "create", ctx.groups)
-        return moves.move(
-            session,
+        result = await w.act(
+            page_actions.move,
+            w.env,
+            actor_of(ctx),
             old,
             new,
-            performer=ctx.performer,
             reason=form.reason,
-            summary_format=summary_format,
             leave_redirect=form.leave_redirect,
             move_talk=form.move_talk,
-            max_bytes=w.settings.max_page_bytes,
         )
-
-    try:
-        result = await w.write(work)
-    except (BadInput, NotFound) as exc:
+    except (BadInput, NotFound, InvalidTitle) as exc:
         form.error = exc.translated(ctx.gettext)
         return _move_page(request, form, exc.status)
     refusal = result.talk_refusal

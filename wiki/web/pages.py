@@ -9,6 +9,7 @@ Routes are thin: they parse the request, call services in
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,26 +81,30 @@ async def page_get(request: Request) -> Response:
     return await handler(request, title)
 
 
+#: What a POST to /wiki/Title can do, by ``?action=`` (special pages have their own table in
+#: ``wiki.web.special``). Each handler checks the token, calls one action and redirects.
+POST_ACTIONS: dict[str, Callable[[Request, Title], Awaitable[Response]]] = {
+    "submit": editing.submit,
+    "edit": editing.submit,
+    "protect": admin.protect_post,
+    "watch": patrol.watch_post,
+    "unwatch": patrol.watch_post,
+    "markpatrolled": patrol.patrol_post,
+    "rollback": patrol.rollback_post,
+    "delete": patrol.delete_post,
+}
+
+
 async def page_post(request: Request) -> Response:
-    """Dispatch a POST on /wiki/Title: special pages, ?action=submit (edit), ?action=protect."""
+    """Dispatch a POST on /wiki/Title: special pages, or the ``?action=`` in POST_ACTIONS."""
     title = _title_from_path(request)
     if title.is_special:
         return await special.dispatch(request, title)
     action = request.query_params.get("action", "submit")
-    if action in ("submit", "edit"):
-        return await editing.submit(request, title)
-    if action == "protect":
-        return await admin.protect_post(request, title)
-    patrol_action = {
-        "watch": patrol.watch_post,
-        "unwatch": patrol.watch_post,
-        "markpatrolled": patrol.patrol_post,
-        "rollback": patrol.rollback_post,
-        "delete": patrol.delete_post,
-    }.get(action)
-    if patrol_action is not None:
-        return await patrol_action(request, title)
-    raise BadInput(N_("Unknown action: {action}."), action=action)
+    handler = POST_ACTIONS.get(action)
+    if handler is None:
+        raise BadInput(N_("Unknown action: {action}."), action=action)
+    return await handler(request, title)
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -22,18 +22,28 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from wiki import i18n
-from wiki.accounts import blocks, permissions
+from wiki.accounts import permissions
+from wiki.actions import editing, personal
+from wiki.actions import pages as page_actions
+from wiki.actions import patrol as patrol_actions
 from wiki.errors import N_, BadInput, InvalidTitle, NotFound, PermissionDenied
 from wiki.models import Page
-from wiki.pages import deletion, edits, revisions, visibility
+from wiki.pages import deletion, hiding, revisions, visibility
 from wiki.pages.rendering import page_url
 from wiki.patrol import marks as patrol
 from wiki.patrol import recentchanges, reverts, watchlist
 from wiki.text import titles
 from wiki.text.titles import Title
-from wiki.web.base import editor_of, ensure_session, finish, int_param, run_diff, wiki_of
-from wiki.web.editing import EditState, edit_response, read_form
-from wiki.web.security import CSRF_FIELD
+from wiki.web import forms
+from wiki.web.base import (
+    actor_of,
+    ensure_session,
+    int_param,
+    request_actor,
+    run_diff,
+    wiki_of,
+)
+from wiki.web.editing import EditState, edit_response
 from wiki.web.special import special
 from wiki.web.templating import Ctx
 
@@ -55,51 +65,12 @@ def require_login(ctx: Ctx) -> int:
     return ctx.user_id
 
 
-def require_unblocked(session: Session, ctx: Ctx) -> None:
-    """Blocked users cannot patrol, roll back, hide, delete or restore (as in MediaWiki)."""
-    block = blocks.find(session, user_id=ctx.user_id, ip=ctx.client_ip)
-    if block is not None:
-        expiry = block.expires_at.isoformat() if block.expires_at else "infinite"
-        raise PermissionDenied(
-            N_("You are blocked from editing until {expiry}. Reason: {reason}"),
-            expiry=expiry,
-            reason=block.reason or "—",
-        )
-
-
 def require_visible_text(ctx: Ctx, vis: int, rev_id: int) -> None:
     """Refuse (403) to show a revision's text that is hidden from this reader."""
     if vis & visibility.TEXT and not can_see_hidden(ctx):
         raise PermissionDenied(
             N_("The text of revision {id} has been hidden by an administrator."), id=rev_id
         )
-
-
-def _page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    ensure_session(request)
-    response = wiki_of(request).templates.response(
-        request, template, status_code=status, csrf_field=CSRF_FIELD, **context
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return finish(request, response)
-
-
-async def _form(request: Request) -> FormData:
-    """The POSTed form, its token checked (special pages arrive checked already)."""
-    form = getattr(request.state, "form", None)
-    if form is not None:
-        return form  # type: ignore[no-any-return]
-    form = await read_form(request)
-    w = wiki_of(request)
-    ctx: Ctx = request.state.ctx
-    if not w.sessions.check_csrf(ctx.session_id, str(form.get(CSRF_FIELD, ""))):
-        raise PermissionDenied(
-            N_(
-                "Your session expired or the form was sent from elsewhere, so nothing was "
-                "done. Go back, reload the page and try again."
-            )
-        )
-    return form
 
 
 async def watch_state(request: Request, title: Title) -> watchlist.WatchState | None:
@@ -131,7 +102,7 @@ async def visit(request: Request, title: Title) -> watchlist.WatchState | None:
 
     state, stale = await w.read(load)
     if stale:
-        await w.write_quiet(lambda s: watchlist.visit(s, uid, title))
+        await w.act(personal.visit, w.env, actor_of(request.state.ctx), title)
     w.watch_cache.put(key, version, state)
     return state
 
@@ -199,7 +170,7 @@ async def watch_form(request: Request, title: Title) -> Response:
         raise BadInput(N_("Special pages cannot be watched."))
     state = await watch_state(request, title)
     action = request.query_params.get("action", "watch")
-    return _page(
+    return forms.form_page(
         request,
         "page_watch.html",
         title=title,
@@ -210,23 +181,19 @@ async def watch_form(request: Request, title: Title) -> Response:
 
 
 async def do_watch(request: Request, title: Title, *, watch: bool, expiry: str) -> None:
-    ctx: Ctx = request.state.ctx
-    uid = require_login(ctx)
-    expires_at = watchlist.expiry_of(expiry) if watch else None
-
-    def work(session: Session) -> None:
-        if watch:
-            watchlist.watch(session, uid, title, expires_at=expires_at)
-        else:
-            watchlist.unwatch(session, uid, title)
-
-    await wiki_of(request).write_quiet(work)
-    wiki_of(request).account_epoch.bump()  # cached watch stars are stale
+    w = wiki_of(request)
+    if watch:
+        expires_at = watchlist.expiry_of(expiry)
+        await w.act(
+            patrol_actions.watch, w.env, request_actor(request), title, expires_at=expires_at
+        )
+    else:
+        await w.act(patrol_actions.unwatch, w.env, request_actor(request), title)
 
 
 async def watch_post(request: Request, title: Title) -> Response:
     """POST ?action=watch|unwatch: do it, then back to the page."""
-    form = await _form(request)
+    form = await forms.posted_form(request)
     action = request.query_params.get("action", "watch")
     await do_watch(
         request, title, watch=action == "watch", expiry=str(form.get("expiry", "infinite"))
@@ -240,21 +207,16 @@ async def watch_post(request: Request, title: Title) -> Response:
 async def do_patrol(
     request: Request, *, rc_id: int | None = None, revision_id: int | None = None
 ) -> patrol.PatrolResult:
-    ctx: Ctx = request.state.ctx
-    ctx.require("patrol")
-    wiki_of(request).check_rate(ctx, "patrol")
-    performer = ctx.performer
-
-    def work(session: Session) -> patrol.PatrolResult:
-        require_unblocked(session, ctx)
-        return patrol.mark(session, performer=performer, rc_id=rc_id, revision_id=revision_id)
-
-    return await wiki_of(request).write_quiet(work)
+    w = wiki_of(request)
+    actor = request_actor(request)
+    return await w.act(
+        patrol_actions.mark_patrolled, w.env, actor, rc_id=rc_id, revision_id=revision_id
+    )
 
 
 async def patrol_post(request: Request, title: Title) -> Response:
     """POST ?action=markpatrolled (rcid): mark, then back to the diff."""
-    form = await _form(request)
+    form = await forms.posted_form(request)
     rc_id = int_param(form.get("rcid"))
     if rc_id is None:
         raise BadInput(N_("Say which change to mark as patrolled."))
@@ -270,47 +232,16 @@ async def patrol_post(request: Request, title: Title) -> Response:
 # --- rollback ----------------------------------------------------------------------------------
 
 
-def _edit_allowed(request: Request, session: Session, title: Title) -> None:
-    ctx: Ctx = request.state.ctx
-    refusal = permissions.edit_refusal(
-        session,
-        title,
-        editor_of(ctx),
-        exists=True,
-        anonymous_edits=wiki_of(request).settings.anonymous_edits,
-    )
-    if refusal is not None:
-        raise PermissionDenied(refusal.msgid, **refusal.params)
-
-
 async def do_rollback(request: Request, title: Title, from_user: str) -> reverts.RollbackResult:
-    """Roll back ``from_user``'s latest edits to ``title`` (rights, block and protection
-    checked) in one transaction."""
+    """Roll back ``from_user``'s latest edits to ``title`` (wiki.actions.patrol.rollback)."""
     w = wiki_of(request)
-    ctx: Ctx = request.state.ctx
-    ctx.require("rollback")
-    gettext = site_gettext(request)
-    author = ctx.author
-
-    def work(session: Session) -> reverts.RollbackResult:
-        _edit_allowed(request, session, title)
-        return reverts.rollback(
-            session,
-            title,
-            from_user=from_user,
-            author=author,
-            max_bytes=w.settings.max_page_bytes,
-            summary_format=gettext(reverts.ROLLBACK_SUMMARY),
-            hidden_user=gettext(reverts.HIDDEN_USER),
-        )
-
-    return await w.write(work)
+    return await w.act(patrol_actions.rollback, w.env, request_actor(request), title, from_user)
 
 
 async def rollback_post(request: Request, title: Title) -> Response:
     """POST ?action=rollback with ``from`` (one click from history, diffs, contributions and
     recent changes): roll back, then show the diff of what was undone."""
-    form = await _form(request)
+    form = await forms.posted_form(request)
     done = await do_rollback(request, title, str(form.get("from", "")).strip())
     rev = done.result.revision
     target = page_url(done.title, diff=rev.id, oldid=rev.parent_id or "", rolledback=done.reverted)
@@ -335,11 +266,11 @@ async def revert_form(request: Request, title: Title) -> Response:
     if undo is None and oldid is None:
         raise BadInput(N_("oldid must be a revision number."))
     undoafter = int_param(q.get("undoafter"))
-    editor = editor_of(ctx)
+    actor = actor_of(ctx)
 
     def load(session: Session) -> tuple[reverts.Proposal, str | None, str | None]:
-        refusal = permissions.edit_refusal(
-            session, title, editor, exists=True, anonymous_edits=w.settings.anonymous_edits
+        refusal = permissions.refusal(
+            session, actor, "edit", title, anonymous_edits=w.settings.anonymous_edits
         )
         refused = ctx.gettext(refusal.msgid).format(**refusal.params) if refusal else None
         if undo is not None:
@@ -405,41 +336,19 @@ async def _current_state(request: Request, title: Title) -> EditState:
 
 
 async def do_undo(
-    request: Request, title: Title, undo: int, undoafter: int | None, comment: str | None
+    request: Request,
+    title: Title,
+    undo: int,
+    undoafter: int | None,
+    comment: str | None,
+    acknowledged: frozenset[int] = frozenset(),
 ) -> revisions.SaveResult:
     """Undo in one step (the API): merge and save, or UndoConflict and nothing saved."""
     w = wiki_of(request)
-    ctx: Ctx = request.state.ctx
-    gettext = site_gettext(request)
-    author = ctx.author
-    allowed = can_see_hidden(ctx)
-
-    def work(session: Session) -> revisions.SaveResult:
-        _edit_allowed(request, session, title)
-        proposal = reverts.plan_undo(
-            session,
-            title,
-            undo,
-            undoafter,
-            can_view_suppressed=allowed,
-            summary_format=gettext(reverts.UNDO_SUMMARY),
-            range_format=gettext(reverts.UNDO_RANGE_SUMMARY),
-            hidden_user=gettext(reverts.HIDDEN_USER),
-        )
-        result = revisions.save(
-            session,
-            title,
-            proposal.text,
-            author=author,
-            summary=comment if comment is not None else proposal.summary,
-            base_id=proposal.base_id,
-            max_bytes=w.settings.max_page_bytes,
-            merge=False,
-        )
-        edits.after_save(session, result, author, tags=[edits.TAG_UNDO])
-        return result
-
-    return await w.write(work)
+    actor = request_actor(request)
+    return await w.act(
+        editing.undo, w.env, actor, title, undo, undoafter, comment, acknowledged=acknowledged
+    )
 
 
 # --- hiding revisions --------------------------------------------------------------------------
@@ -458,21 +367,21 @@ def _ids(values: Sequence[object]) -> list[int]:
 
 async def do_visibility(
     request: Request, rev_ids: list[int], *, hide: int, unhide: int, reason: str
-) -> visibility.Change:
-    ctx: Ctx = request.state.ctx
-    ctx.require("deleterevision")
-    performer = ctx.performer
+) -> hiding.Change:
+    w = wiki_of(request)
+    actor = request_actor(request)
+    return await w.act(
+        patrol_actions.hide_revisions,
+        w.env,
+        actor,
+        rev_ids,
+        hide=hide,
+        unhide=unhide,
+        reason=reason,
+    )
 
-    def work(session: Session) -> visibility.Change:
-        require_unblocked(session, ctx)
-        return visibility.set_visibility(
-            session, rev_ids, hide=hide, unhide=unhide, performer=performer, reason=reason
-        )
 
-    return await wiki_of(request).write(work)
-
-
-@special("RevisionDelete", "HapusRevisi", group="pagetools")
+@special("RevisionDelete", "HapusRevisi", group="pagetools", writes=True)
 async def revision_delete(request: Request, sub: str) -> Response:
     """Hide or show the text, summary or author of chosen revisions (admins)."""
     ctx: Ctx = request.state.ctx
@@ -509,7 +418,7 @@ async def revision_delete(request: Request, sub: str) -> Response:
     common = visibility.ALL
     for info in infos:
         common &= info.visibility
-    return _page(
+    return forms.form_page(
         request,
         "special_revisiondelete.html",
         title=title,
@@ -533,28 +442,21 @@ async def delete_form(request: Request, title: Title) -> Response:
         return revisions.page_info(session, page).revision_count
 
     count = await wiki_of(request).read(load)
-    return _page(request, "page_delete.html", title=title, count=count)
+    return forms.form_page(request, "page_delete.html", title=title, count=count)
 
 
 async def do_delete(request: Request, title: Title, reason: str) -> deletion.DeleteResult:
-    ctx: Ctx = request.state.ctx
-    ctx.require("delete")
-    performer = ctx.performer
-
-    def work(session: Session) -> deletion.DeleteResult:
-        require_unblocked(session, ctx)
-        return deletion.delete_page(session, title, performer=performer, reason=reason)
-
-    return await wiki_of(request).write(work)
+    w = wiki_of(request)
+    return await w.act(page_actions.delete, w.env, request_actor(request), title, reason)
 
 
 async def delete_post(request: Request, title: Title) -> Response:
-    form = await _form(request)
+    form = await forms.posted_form(request)
     await do_delete(request, title, str(form.get("reason", "")))
     return RedirectResponse(page_url("Special:Log", type="delete", page=title.key), status_code=303)
 
 
-@special("Undelete", "BatalHapus", group="pagetools")
+@special("Undelete", "BatalHapus", group="pagetools", writes=True)
 async def undelete(request: Request, sub: str) -> Response:
     """Deleted pages (admins): the list, one page's deleted revisions, one revision's text, and
     restoring all of them or the ones ticked."""
@@ -565,7 +467,9 @@ async def undelete(request: Request, sub: str) -> Response:
     if not raw:
         prefix = request.query_params.get("prefix", "").strip()
         rows = await w.read(lambda s: deletion.deleted_titles(s, prefix=prefix))
-        return _page(request, "special_undelete.html", title=None, deleted=rows, prefix=prefix)
+        return forms.form_page(
+            request, "special_undelete.html", title=None, deleted=rows, prefix=prefix
+        )
     try:
         title = titles.parse(raw)
     except InvalidTitle as exc:
@@ -574,25 +478,20 @@ async def undelete(request: Request, sub: str) -> Response:
         form: FormData = request.state.form
         chosen = _ids(form.getlist("ids"))
         reason = str(form.get("reason", ""))
-        performer = ctx.performer
-
-        def work(session: Session) -> deletion.RestoreResult:
-            require_unblocked(session, ctx)
-            return deletion.undelete(
-                session, title, performer=performer, rev_ids=chosen or None, reason=reason
-            )
-
-        await w.write(work)
+        actor = request_actor(request)
+        await w.act(
+            page_actions.undelete, w.env, actor, title, rev_ids=chosen or None, reason=reason
+        )
         return RedirectResponse(page_url(title, action="history"), status_code=303)
     rev_id = int_param(request.query_params.get("revision"))
     if rev_id is not None:
         row = await w.read(lambda s: deletion.archived_revision(s, title, rev_id))
         require_visible_text(ctx, row.visibility, row.rev_id)
-        return _page(request, "special_undelete.html", title=title, revision=row)
+        return forms.form_page(request, "special_undelete.html", title=title, revision=row)
     rows_ = await w.read(lambda s: deletion.archived(s, title))
     if not rows_:
         raise NotFound(N_("There are no deleted revisions of {title}."), title=title.full)
-    return _page(
+    return forms.form_page(
         request,
         "special_undelete.html",
         title=title,

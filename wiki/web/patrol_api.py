@@ -28,7 +28,7 @@ from wiki.patrol import contributions, recentchanges, watchlist
 from wiki.patrol.recentchanges import Change, Filters
 from wiki.text import titles
 from wiki.text.titles import Title
-from wiki.web import api
+from wiki.web import api, rest
 from wiki.web.base import MAX_ID, int_param, wiki_of
 from wiki.web.patrol import (
     can_see_hidden,
@@ -55,7 +55,7 @@ def _change_json(c: Change) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": c.id,
         "type": c.kind,
-        "timestamp": api._ts(c.timestamp),
+        "timestamp": rest.ts(c.timestamp),
         "title": c.title.full,
         "key": c.title.key,
         "namespace": c.title.ns,
@@ -87,7 +87,7 @@ def _contribution_json(c: contributions.Contribution) -> dict[str, Any]:
     return {
         "id": c.id,
         "page": {"id": c.page_id, "key": c.title.key, "title": c.title.full},
-        "timestamp": api._ts(c.timestamp),
+        "timestamp": rest.ts(c.timestamp),
         "minor": c.minor,
         "new": c.is_new,
         "size": c.size,
@@ -108,7 +108,7 @@ async def _body(request: Request) -> dict[str, Any]:
     length = request.headers.get("content-length", "")
     if length in ("", "0") and "transfer-encoding" not in request.headers:
         return {}
-    return await api._read_json(request)
+    return await rest.read_json(request)
 
 
 def _title_in_path(request: Request, suffix: str) -> Title:
@@ -154,7 +154,7 @@ async def user_contributions(request: Request) -> Response:
     raw = request.path_params["name"]
     name = raw if users.is_ip(raw) else users.normalize_name(raw)
     q = request.query_params
-    older, newer = api._cursor(request, "older_than"), api._cursor(request, "newer_than")
+    older, newer = rest.cursor(request, "older_than"), rest.cursor(request, "newer_than")
     limit = min(int_param(q.get("limit")) or 20, contributions.MAX_LIMIT)
     ns_raw = q.get("namespace", "")
     namespace = int(ns_raw) if ns_raw.isdigit() and len(ns_raw) < 4 else None
@@ -222,7 +222,7 @@ async def watchlist_pages(request: Request) -> Response:
                     "key": r.title.key,
                     "title": r.title.full,
                     "exists": r.exists,
-                    "expires": api._ts(r.expires_at) if r.expires_at else None,
+                    "expires": rest.ts(r.expires_at) if r.expires_at else None,
                 }
                 for r in rows
             ]
@@ -234,7 +234,7 @@ async def watch_page(request: Request) -> Response:
     """PUT watches (``{"expiry": "infinite" | "1 week" | "1 month"}``), DELETE unwatches."""
     title = _title_in_path(request, "")
     body = await _body(request)
-    api._check_token(request, body)
+    rest.check_token(request, body)
     require_login(request.state.ctx)
     watch = request.method == "PUT"
     expiry = body.get("expiry", "infinite")
@@ -248,7 +248,7 @@ async def watch_page(request: Request) -> Response:
             "key": title.key,
             "title": title.full,
             "watched": state.watched,
-            "expires": api._ts(state.expires_at) if state.expires_at else None,
+            "expires": rest.ts(state.expires_at) if state.expires_at else None,
         }
     )
 
@@ -259,7 +259,7 @@ async def watch_page(request: Request) -> Response:
 async def patrol_revision(request: Request) -> Response:
     rev_id = _rev_id(request)
     body = await _body(request)
-    api._check_token(request, body)
+    rest.check_token(request, body)
     result = await do_patrol(request, revision_id=rev_id)
     return JSONResponse({"revision": rev_id, "patrolled": True, "changed": result.changed})
 
@@ -267,7 +267,7 @@ async def patrol_revision(request: Request) -> Response:
 async def visibility_put(request: Request) -> Response:
     rev_id = _rev_id(request)
     body = await _body(request)
-    api._check_token(request, body)
+    rest.check_token(request, body)
     hide = unhide = 0
     for name, bit in (
         ("text", visibility.TEXT),
@@ -296,14 +296,14 @@ async def revision_visibility(request: Request) -> Response:
 
 
 def _page_result(session: Session, title: Title) -> dict[str, Any]:
-    page, rev = api._load_page(session, title)
-    return api._page_json(page, rev)
+    page, rev = rest.load_page(session, title)
+    return rest.page_json(page, rev)
 
 
 async def rollback(request: Request) -> Response:
     title = _title_in_path(request, "/rollback")
     body = await _body(request)
-    api._check_token(request, body)
+    rest.check_token(request, body)
     from_user = body.get("from")
     if not isinstance(from_user, str) or not from_user.strip():
         raise BadInput(N_("The field {field} is missing or not valid."), field="from")
@@ -322,7 +322,7 @@ async def rollback(request: Request) -> Response:
 async def undo(request: Request) -> Response:
     title = _title_in_path(request, "/undo")
     body = await _body(request)
-    api._check_token(request, body)
+    rest.check_token(request, body)
     undo_id = body.get("undo")
     after = body.get("undoafter")
     if not isinstance(undo_id, int) or isinstance(undo_id, bool) or not 0 < undo_id <= MAX_ID:
@@ -332,8 +332,8 @@ async def undo(request: Request) -> Response:
     comment = body.get("comment")
     if comment is not None and not isinstance(comment, str):
         raise BadInput(N_("The field {field} is missing or not valid."), field="comment")
-    result = await do_undo(request, title, undo_id, after, comment)
-    return JSONResponse(api._page_json(result.page, result.revision))
+    result = await do_undo(request, title, undo_id, after, comment, rest.acknowledged(body))
+    return JSONResponse(rest.page_json(result.page, result.revision))
 
 
 def routes() -> list[BaseRoute]:

@@ -13,12 +13,17 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
-from wiki.errors import N_, NotFound, PermissionDenied
+from wiki.errors import N_, NotFound, WikiError
 from wiki.text.titles import Title
-from wiki.web.base import wiki_of
-from wiki.web.security import CSRF_FIELD
+from wiki.web import forms
 
 Handler = Callable[[Request, str], Awaitable[Response]]
+
+
+class NotAllowed(WikiError):
+    """A POST to a special page that only shows something."""
+
+    status = 405
 
 
 @dataclass(frozen=True)
@@ -27,18 +32,21 @@ class SpecialPage:
     handler: Handler
     listed: bool  # shown on Special:SpecialPages
     group: str  # heading it is listed under
+    #: It accepts POST (a form that changes something, through ``wiki.actions``); a POST to
+    #: any other special page is refused (405), so the write routes can be listed.
+    writes: bool = False
 
 
 _REGISTRY: dict[str, SpecialPage] = {}
 
 
 def special(
-    name: str, *aliases: str, listed: bool = True, group: str = "other"
+    name: str, *aliases: str, listed: bool = True, group: str = "other", writes: bool = False
 ) -> Callable[[Handler], Handler]:
     """Register a special page handler under ``name`` and its aliases."""
 
     def register(fn: Handler) -> Handler:
-        page = SpecialPage(name=name, handler=fn, listed=listed, group=group)
+        page = SpecialPage(name=name, handler=fn, listed=listed, group=group, writes=writes)
         for key in (name, *aliases):
             _REGISTRY[key.lower()] = page
         return fn
@@ -63,18 +71,11 @@ def all_pages() -> list[SpecialPage]:
 async def dispatch(request: Request, title: Title) -> Response:
     """Run the special page. A POST is CSRF-checked here, once, for every special page."""
     page, sub = lookup(title)
+    if request.method == "POST" and not page.writes:
+        raise NotAllowed(N_("Special:{name} does not accept changes."), name=page.name)
     if request.method == "POST":
-        from wiki.web.editing import read_form
-
-        form = await read_form(request)
-        w = wiki_of(request)
-        ctx = request.state.ctx
-        if not w.sessions.check_csrf(ctx.session_id, str(form.get(CSRF_FIELD, ""))):
-            raise PermissionDenied(
-                N_(
-                    "Your session expired or the form was sent from elsewhere, so nothing was "
-                    "done. Go back, reload the page and try again."
-                )
-            )
+        form = await forms.read_form(request)
+        if not forms.token_ok(request, form):
+            raise forms.BadToken()
         request.state.form = form
     return await page.handler(request, sub)

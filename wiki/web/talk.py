@@ -26,10 +26,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from wiki.accounts import permissions
+from wiki.actions import personal
+from wiki.actions import talk as talk_actions
+from wiki.actions.context import REST
 from wiki.cache import LRU, Epoch
 from wiki.errors import (
     N_,
+    AbuseWarned,
     BadInput,
     EditConflict,
     InvalidTitle,
@@ -41,13 +44,13 @@ from wiki.errors import (
 from wiki.models import Notification
 from wiki.pages import revisions
 from wiki.pages.rendering import page_url
+from wiki.patrol import abuse
 from wiki.talk import notifications, threads
 from wiki.talk import posting as talk
 from wiki.text import titles
 from wiki.text.titles import Title
-from wiki.web.api import _check_token, _read_json, _string, _ts
-from wiki.web.base import Wiki, editor_of, ensure_session, finish, wiki_of
-from wiki.web.security import CSRF_FIELD
+from wiki.web import forms, rest
+from wiki.web.base import Wiki, actor_of, request_actor, wiki_of
 from wiki.web.special import special
 from wiki.web.templating import Ctx
 
@@ -144,7 +147,7 @@ async def inbox_state(request: Request, ctx: Ctx) -> None:
         count, pages = cached
         if viewing is not None and (viewing.ns, viewing.text) in pages:
             title = viewing
-            count -= await w.write_quiet(lambda s: notifications.mark_page_read(s, user_id, title))
+            count -= await w.act(personal.mark_page_read, w.env, actor_of(ctx), title)
             inbox.epoch.bump()
         ctx.unread_notifications = max(0, count)
         return
@@ -156,7 +159,7 @@ async def inbox_state(request: Request, ctx: Ctx) -> None:
     if flag[0] is None:
         return
     if viewing is not None and _is_own_talk(viewing, ip):
-        await w.write_quiet(lambda s: talk.clear_new_messages(s, ip))
+        await w.act(personal.clear_new_messages, w.env, actor_of(ctx))
         inbox.epoch.bump()
         return
     ctx.new_messages = flag[0]
@@ -204,64 +207,31 @@ def decorate(html: str, text: str, title: Title, gettext: Callable[[str], str]) 
 # --- posting: the forms and the API share these ------------------------------------------------
 
 
-def _check_rate(w: Wiki, ctx: Ctx, *actions: str) -> None:
-    for action in actions:
-        wait = w.rate_limited(ctx, action)
-        if wait is not None:
-            raise RateLimited(
-                N_("You have done this too often. Try again in {seconds} seconds."),
-                retry_after=wait,
-            )
-
-
-async def _post(
-    request: Request, title: Title, work: Callable[[Session], talk.Posted], *actions: str
+async def post_topic(
+    request: Request, title: Title, subject: str, text: str, ack: frozenset[int] = frozenset()
 ) -> talk.Posted:
-    """Run ``work`` (a wiki.talk.posting call) in one write transaction, after the rate limit and
-    the
-    same permission checks as an edit."""
-    w = wiki_of(request)
-    ctx: Ctx = request.state.ctx
-    if title.is_special:
-        raise BadInput(N_("Special pages cannot be edited."))
-    _check_rate(w, ctx, *actions)
-    editor = editor_of(ctx)
-
-    def guarded(session: Session) -> talk.Posted:
-        exists = revisions.get_page(session, title) is not None
-        refusal = permissions.edit_refusal(
-            session, title, editor, exists=exists, anonymous_edits=w.settings.anonymous_edits
-        )
-        if refusal is not None:
-            raise PermissionDenied(refusal.msgid, **refusal.params)
-        return work(session)
-
-    return await w.write(guarded)
-
-
-async def post_topic(request: Request, title: Title, subject: str, text: str) -> talk.Posted:
     """Start a topic on ``title`` as this request's visitor."""
     w = wiki_of(request)
-    author = request.state.ctx.author
-    max_bytes = w.settings.max_page_bytes
-    talk.clean_subject(subject)  # refuse a bad subject before counting it against the limit
-
-    def work(session: Session) -> talk.Posted:
-        return talk.add_topic(session, title, subject, text, author=author, max_bytes=max_bytes)
-
-    return await _post(request, title, work, "edit", "topic")
+    actor = request_actor(request)
+    return await w.act(talk_actions.add_topic, w.env, actor, title, subject, text, acknowledged=ack)
 
 
-async def post_reply(request: Request, title: Title, comment_id: str, text: str) -> talk.Posted:
+async def post_reply(
+    request: Request, title: Title, comment_id: str, text: str, ack: frozenset[int] = frozenset()
+) -> talk.Posted:
     """Reply to comment ``comment_id`` of ``title`` as this request's visitor."""
     w = wiki_of(request)
-    author = request.state.ctx.author
-    max_bytes = w.settings.max_page_bytes
+    actor = request_actor(request)
+    return await w.act(talk_actions.reply, w.env, actor, title, comment_id, text, acknowledged=ack)
 
-    def work(session: Session) -> talk.Posted:
-        return talk.reply(session, title, comment_id, text, author=author, max_bytes=max_bytes)
 
-    return await _post(request, title, work, "edit")
+def _acknowledged(form: FormData, exc: Exception | None = None) -> str:
+    """The abuse-rule warnings seen so far, for the form's hidden field: the ones the form
+    carried, plus those just raised (saving again goes ahead)."""
+    seen = set(abuse.parse_acknowledged(str(form.get("wpAbuseAck", ""))))
+    if isinstance(exc, AbuseWarned):
+        seen |= set(exc.warnings)
+    return ",".join(str(i) for i in sorted(seen))
 
 
 # --- Special:Reply and the new-topic form -----------------------------------------------------
@@ -276,15 +246,6 @@ def _target(sub: str) -> Title:
     return title
 
 
-def _form_page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    ensure_session(request)
-    response = wiki_of(request).templates.response(
-        request, template, status_code=status, csrf_field=CSRF_FIELD, **context
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return finish(request, response)
-
-
 async def _replying_to(request: Request, title: Title, comment_id: str) -> talk.Found | None:
     try:
         return await wiki_of(request).read(lambda s: talk.find_comment(s, title, comment_id))
@@ -292,7 +253,7 @@ async def _replying_to(request: Request, title: Title, comment_id: str) -> talk.
         return None
 
 
-@special("Reply", "Balas", listed=False, group="pagetools")
+@special("Reply", "Balas", listed=False, group="pagetools", writes=True)
 async def reply_page(request: Request, sub: str) -> Response:
     """The reply form (GET), and its submission (POST)."""
     ctx: Ctx = request.state.ctx
@@ -302,13 +263,17 @@ async def reply_page(request: Request, sub: str) -> Response:
     if not comment_id:
         raise BadInput(N_("Say which comment to reply to (?comment=...)."))
     text = str(form.get("wpReply", "")) if form is not None else ""
-    error, status, retry = None, 200, None
+    error, status, retry, ack = None, 200, None, ""
     if form is not None:
+        ack = _acknowledged(form)
         try:
-            posted = await post_reply(request, title, comment_id, text)
+            posted = await post_reply(
+                request, title, comment_id, text, abuse.parse_acknowledged(ack)
+            )
         except (BadInput, EditConflict, NotFound, PermissionDenied, RateLimited) as exc:
             error, status = exc.translated(ctx.gettext), exc.status
             retry = exc.retry_after if isinstance(exc, RateLimited) else None
+            ack = _acknowledged(form, exc)
         else:
             url = comment_url(title, posted.comment.id)
             return RedirectResponse(url, status_code=303)
@@ -319,7 +284,7 @@ async def reply_page(request: Request, sub: str) -> Response:
             id=comment_id,
             title=title.full,
         )
-    response = _form_page(
+    response = forms.form_page(
         request,
         "special_reply.html",
         status,
@@ -330,6 +295,7 @@ async def reply_page(request: Request, sub: str) -> Response:
         excerpt=threads.excerpt(found.thread, found.comment, 400) if found else "",
         text=text,
         error=error,
+        abuse_ack=ack,
     )
     if retry is not None:
         response.headers["Retry-After"] = str(retry)
@@ -338,12 +304,12 @@ async def reply_page(request: Request, sub: str) -> Response:
 
 async def new_topic_form(request: Request, title: Title) -> Response:
     """GET ``?action=edit&section=new``: the "Add topic" form."""
-    return _form_page(
+    return forms.form_page(
         request, "special_newtopic.html", title=title, target=title, subject="", text="", error=None
     )
 
 
-@special("NewTopic", "TopikBaru", listed=False, group="pagetools")
+@special("NewTopic", "TopikBaru", listed=False, group="pagetools", writes=True)
 async def new_topic_page(request: Request, sub: str) -> Response:
     """The "Add topic" form (also at ``?action=edit&section=new``) and its submission."""
     ctx: Ctx = request.state.ctx
@@ -354,9 +320,10 @@ async def new_topic_page(request: Request, sub: str) -> Response:
     subject = str(form.get("wpSummary", ""))
     text = str(form.get("wpTextbox1", ""))
     try:
-        posted = await post_topic(request, title, subject, text)
+        ack = abuse.parse_acknowledged(_acknowledged(form))
+        posted = await post_topic(request, title, subject, text, ack)
     except (BadInput, EditConflict, PermissionDenied, RateLimited) as exc:
-        response = _form_page(
+        response = forms.form_page(
             request,
             "special_newtopic.html",
             exc.status,
@@ -365,6 +332,7 @@ async def new_topic_page(request: Request, sub: str) -> Response:
             subject=subject,
             text=text,
             error=exc.translated(ctx.gettext),
+            abuse_ack=_acknowledged(form, exc),
         )
         if isinstance(exc, RateLimited):
             response.headers["Retry-After"] = str(exc.retry_after)
@@ -399,7 +367,7 @@ def _require_login(ctx: Ctx) -> int:
     return ctx.user_id
 
 
-@special("Notifications", "Notifikasi", group="users")
+@special("Notifications", "Notifikasi", group="users", writes=True)
 async def notifications_page(request: Request, sub: str) -> Response:
     """The inbox, newest first; POST marks one (``mark=<id>``) or all (``mark=all``) read."""
     w = wiki_of(request)
@@ -410,7 +378,7 @@ async def notifications_page(request: Request, sub: str) -> Response:
     if form is not None:
         mark = str(form.get("mark", ""))
         ids = None if mark == "all" else [int(mark)] if mark.isdigit() and len(mark) < 10 else []
-        await w.write_quiet(lambda s: notifications.mark_read(s, user_id, ids))
+        await w.act(personal.mark_read, w.env, actor_of(ctx), ids)
         inbox_changed(request)
         ctx.unread_notifications = None
         target = page_url("Special:Notifications", show="unread") if unread_only else None
@@ -420,7 +388,7 @@ async def notifications_page(request: Request, sub: str) -> Response:
             s, user_id, unread_only=unread_only, limit=NOTIFICATIONS_LIMIT
         )
     )
-    return _form_page(
+    return forms.form_page(
         request, "special_notifications.html", items=_items(views), unread_only=unread_only
     )
 
@@ -449,7 +417,7 @@ def _comment_json(comment: threads.Comment) -> dict[str, Any]:
     return {
         "id": comment.id,
         "author": {"name": comment.author, "anonymous": comment.anonymous},
-        "timestamp": _ts(comment.timestamp),
+        "timestamp": rest.ts(comment.timestamp),
         "depth": comment.depth,
         "parent": comment.parent,
     }
@@ -460,7 +428,7 @@ def _posted_json(title: Title, posted: talk.Posted) -> dict[str, Any]:
     canonical = Title(page.namespace, page.title)
     return {
         "page": {"id": page.id, "key": canonical.key, "title": canonical.full},
-        "revision": {"id": rev.id, "timestamp": _ts(rev.timestamp)},
+        "revision": {"id": rev.id, "timestamp": rest.ts(rev.timestamp)},
         "topic": {"id": posted.topic.id, "subject": posted.topic.heading},
         "comment": _comment_json(posted.comment),
         "url": comment_url(title, posted.comment.id),
@@ -472,11 +440,11 @@ async def api_topics(request: Request) -> Response:
     title, _ = _talk_path(request)
     w = wiki_of(request)
     if request.method == "POST":
-        body = await _read_json(request)
-        subject = _string(body, "subject", required=True)
-        text = _string(body, "comment", required=True)
-        _check_token(request, body)
-        posted = await post_topic(request, title, subject, text)
+        body = await rest.read_json(request)
+        subject = rest.string_field(body, "subject", required=True)
+        text = rest.string_field(body, "comment", required=True)
+        rest.check_token(request, body)
+        posted = await post_topic(request, title, subject, text, rest.acknowledged(body))
         return JSONResponse(_posted_json(title, posted), status_code=201)
 
     def load(session: Session) -> tuple[int, threads.Thread]:
@@ -505,10 +473,10 @@ async def api_replies(request: Request) -> Response:
     title, comment_id = _talk_path(request)
     if not comment_id:
         raise BadInput(N_("Say which comment to reply to (?comment=...)."))
-    body = await _read_json(request)
-    text = _string(body, "comment", required=True)
-    _check_token(request, body)
-    posted = await post_reply(request, title, comment_id, text)
+    body = await rest.read_json(request)
+    text = rest.string_field(body, "comment", required=True)
+    rest.check_token(request, body)
+    posted = await post_reply(request, title, comment_id, text, rest.acknowledged(body))
     return JSONResponse(_posted_json(title, posted), status_code=201)
 
 
@@ -531,7 +499,7 @@ def _note_json(item: Item) -> dict[str, Any]:
         "anchor": note.anchor or None,
         "url": item.url,
         "actor": note.actor,
-        "timestamp": _ts(note.created_at),
+        "timestamp": rest.ts(note.created_at),
         "read": note.read,
         "extra": note.extra,
     }
@@ -558,9 +526,9 @@ async def api_notifications(request: Request) -> Response:
 
 async def api_mark_read(request: Request) -> Response:
     """POST {ids: [...]} or {all: true}: mark the caller's notifications read."""
-    user_id = _api_user(request)
-    body = await _read_json(request)
-    _check_token(request, body)
+    _api_user(request)  # 401 without an account
+    body = await rest.read_json(request)
+    rest.check_token(request, body)
     raw_ids = body.get("ids")
     if body.get("all") is True:
         ids = None
@@ -570,7 +538,8 @@ async def api_mark_read(request: Request) -> Response:
         ids = [i for i in raw_ids if 0 < i < 2**31]
     else:
         raise BadInput(N_("The field {field} is missing or not valid."), field="ids")
-    marked = await wiki_of(request).write_quiet(lambda s: notifications.mark_read(s, user_id, ids))
+    w = wiki_of(request)
+    marked = await w.act(personal.mark_read, w.env, actor_of(request.state.ctx, REST), ids)
     inbox_changed(request)
     return JSONResponse({"marked": marked})
 

@@ -1,0 +1,1 @@
+"""Moving in and out: MediaWiki XML export and import, public dumps, backup and restore."""
