@@ -42,8 +42,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV = "WIKI_TEST_DATABASE_URL"
 SECRET_KEY = "live-server-secret-key-" + "s" * 32
-START_TIMEOUT = 30.0
-STOP_TIMEOUT = 10.0
+#: Generous deadlines: on a busy 2-core machine (load average 15+) starting Python, importing the
+#: app and running `wiki init` can take tens of seconds. We wait for an event (an answer, a
+#: process gone), so a quiet machine does not wait any longer for them.
+START_TIMEOUT = 180.0
+INIT_TIMEOUT = 180.0
+STOP_TIMEOUT = 30.0
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -148,7 +152,7 @@ class WikiServer:
             env=self.env,
             cwd=ROOT,
             capture_output=True,
-            timeout=60,
+            timeout=INIT_TIMEOUT,
             check=False,
         )
         if init.returncode != 0:
@@ -259,7 +263,7 @@ class WikiServer:
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.start_timeout
         last_error = ""
-        with httpx.Client(timeout=2.0, follow_redirects=False) as client:
+        with httpx.Client(timeout=30.0, follow_redirects=False) as client:
             while time.monotonic() < deadline:
                 assert self.proc is not None
                 if self.proc.poll() is not None:

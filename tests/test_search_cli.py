@@ -48,7 +48,10 @@ def test_reindex_and_check_report_the_lag(
     try:
         assert index.search("kebijakan").hits == []  # nothing indexes in this test
         assert cli.main(["reindex"]) == 0
-        time.sleep(search.CHECK_INTERVAL)  # how often a reader looks for a swapped index
+        # A reader looks for a swapped index every CHECK_INTERVAL: wait for it to see it.
+        deadline = time.monotonic() + 60
+        while not index.search("kebijakan").hits and time.monotonic() < deadline:
+            time.sleep(search.CHECK_INTERVAL / 4)
         assert [h.title for h in index.search("kebijakan").hits] == ["Kebijakan baru"]
     finally:
         index.close()

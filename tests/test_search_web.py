@@ -245,7 +245,7 @@ def test_autocomplete_follows_saves_through_the_background_indexer(settings: Set
     app = create_app(replace(settings, search_interval=0.05))  # the app's own indexer thread
     with TestClient(app, base_url="http://testserver") as client:
         create(client, "Kebijakan publik", "Teks tentang kebijakan.")
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 60  # generous: we wait for the event, not a duration
         pages: list[dict[str, Any]] = []
         while time.monotonic() < deadline:
             pages = client.get("/w/rest.php/v1/search/title?q=kebij").json()["pages"]

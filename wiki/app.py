@@ -32,6 +32,7 @@ from wiki.web import (  # noqa: F401 (they register special pages)
     cite,
     credentials,
     export,
+    health,
     moving,
     navigation,
     pages,
@@ -43,9 +44,13 @@ from wiki.web import talk as talk_web
 from wiki.web.assets import STATIC_DIR, Assets
 from wiki.web.base import Wiki, make_ctx
 from wiki.web.cors import CorsMiddleware, parse_origins
-from wiki.web.errors import http_error, server_error, wiki_error
+from wiki.web.errors import OutageMiddleware, http_error, server_error, wiki_error
+from wiki.web.proxy import ProxyMiddleware
 from wiki.web.security import SecurityHeadersMiddleware, Sessions
 from wiki.web.templating import Templates
+
+#: Paths that need no language, session or account (so no database): files and health checks.
+NO_CONTEXT = ("/static/", "/healthz", "/readyz")
 
 
 class ContextMiddleware:
@@ -55,7 +60,7 @@ class ContextMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith("/static/"):
+        if scope["type"] == "http" and not scope["path"].startswith(NO_CONTEXT):
             request = Request(scope)
             wiki: Wiki = request.app.state.wiki
             sid = wiki.sessions.read(request)
@@ -74,6 +79,7 @@ class ContextMiddleware:
 def routes(assets: Assets) -> list[BaseRoute]:
     return [
         Route("/", pages.root),
+        *health.routes(),
         Route("/wiki/{title:path}", pages.page_get, methods=["GET", "HEAD"]),
         Route("/wiki/{title:path}", pages.page_post, methods=["POST"]),
         *action_api.routes(),
@@ -127,8 +133,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # Compression (zstd, Brotli or gzip, as the browser accepts) outermost: it sees the
             # final body; event streams are flushed message by message, never buffered.
             Middleware(CompressMiddleware),
-            Middleware(SecurityHeadersMiddleware),
+            Middleware(SecurityHeadersMiddleware, hsts_seconds=settings.hsts_seconds),
             Middleware(CorsMiddleware, origins=parse_origins(settings.cors_origins)),
+            Middleware(OutageMiddleware),
+            Middleware(ProxyMiddleware, settings=settings),
             Middleware(ContextMiddleware),
         ],
         exception_handlers={

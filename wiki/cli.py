@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -337,39 +336,21 @@ def cmd_indexer(settings: Settings) -> int:
 def cmd_serve(settings: Settings, host: str, port: int, workers: int) -> int:
     import os
 
-    import uvicorn
-
-    from wiki.serving import IndexerProcess
+    from wiki import serving
 
     # One indexer for the host, not a thread in each worker: the workers only ring it (unless
     # the environment asks for threads explicitly).
     per_host = os.environ.get("WIKI_SEARCH_INDEXER", "host") != "thread"
     os.environ["WIKI_SEARCH_INDEXER"] = "host" if per_host else "thread"
-    indexer = IndexerProcess() if per_host and settings.search_interval > 0 else None
+    indexer = serving.IndexerProcess() if per_host and settings.search_interval > 0 else None
     if indexer is not None:
         indexer.start()
     try:
-        _run_uvicorn(uvicorn, host, port, workers)
+        serving.run(settings, host=host, port=port, workers=workers)
     finally:
         if indexer is not None:
             indexer.stop()
     return 0
-
-
-def _run_uvicorn(uvicorn: Any, host: str, port: int, workers: int) -> None:
-    uvicorn.run(
-        "wiki.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        # uvicorn binds the shared socket itself when workers > 1 and then never sets
-        # TCP_NODELAY, so every keep-alive response waits ~40 ms for a delayed ACK
-        # (uvicorn issue #3149). Our protocol class sets it on each connection.
-        http="wiki.serving:NoDelayH11Protocol",
-        proxy_headers=False,
-        log_level="info",
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

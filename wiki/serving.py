@@ -1,18 +1,29 @@
-"""``wiki serve`` glue: an HTTP protocol that turns on TCP_NODELAY for every connection, and
-the supervised search indexer process of the host."""
+"""Serving: uvicorn, its supervisor for several workers, and TCP_NODELAY on every connection.
+
+``wiki serve --workers N`` runs uvicorn's process supervisor: it starts N workers on one shared
+socket, replaces a worker that dies or stops answering its health check
+(``WIKI_WORKER_TIMEOUT``), restarts them one at a time on ``SIGHUP`` (each replacement
+serves before the old worker is retired: a graceful reload, e.g. after an upgrade), and
+recycles a worker after ``WIKI_MAX_REQUESTS`` requests. A stopping worker gets
+``WIKI_GRACEFUL_TIMEOUT`` seconds to finish its requests. ``SIGTTIN``/``SIGTTOU`` add or
+remove a worker.
+Also the host's supervised search indexer process (``IndexerProcess``)."""
 
 from __future__ import annotations
 
 import logging
+import pickle
 import socket
 import subprocess
 import sys
 import threading
+import time
 from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.supervisors import multiprocess
 
-log = logging.getLogger("wiki.serving")
+from wiki.settings import Settings
 
 
 class NoDelayH11Protocol(H11Protocol):
@@ -23,6 +34,67 @@ class NoDelayH11Protocol(H11Protocol):
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().connection_made(transport)
+
+
+class Worker(multiprocess.Process):
+    """uvicorn's worker handle, with a health check that notices a dead worker at once.
+
+    uvicorn pings a worker and waits up to the whole timeout for the answer; a worker that
+    exits in between (max-requests recycling, a crash) never answers, and the pipe gives no
+    EOF (the supervisor holds both ends), so with a generous timeout the supervisor went
+    blind for that long and replaced no worker at all (both recycled: no server). This one
+    waits in short slices and gives up as soon as the process is gone.
+    """
+
+    def _healthcheck(self, timeout: float) -> bool | None:
+        deadline = time.monotonic() + timeout
+        try:
+            self.parent_conn.send(b"ping")
+            while True:
+                if self.parent_conn.poll(min(0.2, max(0.0, deadline - time.monotonic()))):
+                    started: bool = self.parent_conn.recv()
+                    return started
+                if not self.process.is_alive() or time.monotonic() >= deadline:
+                    return None
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return None
+
+
+def uvicorn_options(settings: Settings, *, host: str, port: int, workers: int) -> dict[str, Any]:
+    """Keyword arguments for ``uvicorn.run`` (separate, so a test can check them)."""
+    # A single uvicorn process has no supervisor to replace it: recycle only with workers.
+    max_requests = (settings.max_requests or None) if workers > 1 else None
+    return {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        # uvicorn binds the shared socket itself when workers > 1 and then never sets
+        # TCP_NODELAY, so every keep-alive response waits ~40 ms for a delayed ACK
+        # (uvicorn issue #3149). Our protocol class sets it on each connection.
+        "http": "wiki.serving:NoDelayH11Protocol",
+        "proxy_headers": False,  # WIKI_TRUSTED_PROXIES decides (wiki.web.proxy)
+        "log_level": "info",
+        "timeout_worker_healthcheck": settings.worker_timeout,
+        "timeout_graceful_shutdown": settings.graceful_timeout,
+        "timeout_keep_alive": settings.keepalive_timeout,
+        "limit_max_requests": max_requests,
+        "limit_max_requests_jitter": (max_requests or 0) // 10,
+    }
+
+
+def run(settings: Settings, *, host: str, port: int, workers: int) -> None:
+    """Serve until stopped (blocking)."""
+    import uvicorn
+
+    # The supervisor builds its workers from this module global; ours checks health better.
+    multiprocess.Process = Worker  # type: ignore[misc]
+    uvicorn.run(
+        "wiki.app:create_app", **uvicorn_options(settings, host=host, port=port, workers=workers)
+    )
+
+
+log = logging.getLogger("wiki.serving")
 
 
 class IndexerProcess:

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from wiki.errors import ConfigError
 
@@ -19,7 +20,8 @@ LANGUAGES = ("en", "id")
 DEFAULT_RATE_LIMITS = (
     "edit:anon=8/60,edit:newbie=8/60,edit:user=90/60,"
     "createaccount:anon=6/86400,login:anon=20/300,login:user=20/300,"
-    "patrol:user=120/60,move:newbie=2/60,move:user=20/60,topic:anon=10/60"
+    "patrol:user=120/60,move:newbie=2/60,move:user=20/60,topic:anon=10/60,"
+    "preview:anon=16/60,preview:newbie=16/60,preview:user=180/60"
 )
 
 
@@ -95,8 +97,33 @@ class Settings:
     trusted_proxies: str = field(
         default="",
         metadata=_help(
-            "Comma-separated proxy IPs whose `X-Forwarded-For` is believed. Empty: the socket's "
-            "peer address is the client."
+            "Comma-separated proxy IPs whose `X-Forwarded-For` and `X-Forwarded-Proto` are "
+            "believed. Empty: the socket's peer address is the client, and the scheme is the "
+            "socket's."
+        ),
+    )
+    server_url: str = field(
+        default="",
+        metadata=_help(
+            "The wiki's public origin, e.g. `https://wiki.example.org`. Absolute URLs (REST "
+            "`Location`, `latest`/`older`, Atom ids and links, mail) are built from it, never "
+            "from the request's `Host`, and requests for other hosts get 400. Empty: URLs "
+            "follow the `Host` header (fine on loopback, not behind a public proxy)."
+        ),
+    )
+    allowed_hosts: str = field(
+        default="",
+        metadata=_help(
+            "Comma-separated extra host names (`host` or `host:port`) accepted besides "
+            "`WIKI_SERVER_URL`'s, e.g. a load balancer's health-check address. Only used when "
+            "`WIKI_SERVER_URL` is set."
+        ),
+    )
+    hsts_seconds: int = field(
+        default=31_536_000,
+        metadata=_help(
+            "`Strict-Transport-Security` max-age sent on https responses (https directly, or "
+            "`X-Forwarded-Proto: https` from a trusted proxy). 0 sends none."
         ),
     )
     auto_revert: bool = field(
@@ -131,6 +158,33 @@ class Settings:
             "Rate limits as `action:group=count/seconds`, comma-separated. Groups: `anon` (per "
             "IP), `newbie` (not autoconfirmed), `user`. Users with the noratelimit right are "
             "exempt."
+        ),
+    )
+
+    worker_timeout: int = field(
+        default=60,
+        metadata=_help(
+            "Seconds `wiki serve --workers N` gives a worker to start, and to answer the "
+            "supervisor's health check, before it is killed and replaced (uvicorn's default of "
+            "5 s killed workers that were still starting on a busy host)."
+        ),
+    )
+    graceful_timeout: int = field(
+        default=30,
+        metadata=_help(
+            "Seconds a stopping worker (shutdown, `SIGHUP` reload, max-requests recycling) "
+            "lets requests in flight finish before it closes them."
+        ),
+    )
+    keepalive_timeout: int = field(
+        default=5, metadata=_help("Seconds an idle keep-alive connection stays open.")
+    )
+    max_requests: int = field(
+        default=0,
+        metadata=_help(
+            "With `--workers` 2 or more, recycle a worker after this many requests (plus up to "
+            "10 % random jitter, so workers do not restart together); the supervisor starts a "
+            "fresh one. 0: never."
         ),
     )
 
@@ -198,6 +252,19 @@ class Settings:
             raise ConfigError("WIKI_SEARCH_INTERVAL must be 0 (off) or positive")
         if self.search_indexer not in ("thread", "host"):
             raise ConfigError("WIKI_SEARCH_INDEXER must be thread or host")
+        for name in ("worker_timeout", "graceful_timeout", "keepalive_timeout"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"WIKI_{name.upper()} must be at least 1 second")
+        if self.max_requests < 0:
+            raise ConfigError("WIKI_MAX_REQUESTS must be 0 (never) or positive")
+        if self.hsts_seconds < 0:
+            raise ConfigError("WIKI_HSTS_SECONDS must be 0 (off) or positive")
+        if self.server_url:
+            parsed = urlsplit(self.server_url)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                raise ConfigError("WIKI_SERVER_URL must look like https://wiki.example.org")
+            if parsed.path.strip("/") or parsed.query or parsed.fragment:
+                raise ConfigError("WIKI_SERVER_URL must be an origin, without a path")
         settings = self
         if not settings.database_url:
             db_path = (settings.data_dir / "wiki.sqlite3").resolve()
@@ -215,6 +282,27 @@ class Settings:
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_urlsafe(48))
         return replace(self, secret_key=path.read_text().strip())
+
+    @property
+    def public_origin(self) -> str:
+        """``server_url`` without a trailing slash ("" when unset)."""
+        return self.server_url.rstrip("/")
+
+    def host_allowed(self, host: str) -> bool:
+        """Whether a request's ``Host`` header names this wiki (always, without a server URL)."""
+        if not self.server_url:
+            return True
+        return host.lower().rstrip(".") in self.allowed_host_names
+
+    @property
+    def allowed_host_names(self) -> frozenset[str]:
+        """Lower-case ``host`` and ``host:port`` forms a request may use."""
+        parsed = urlsplit(self.server_url)
+        names = {parsed.netloc.lower()}
+        if parsed.port is None:
+            names.add(f"{parsed.hostname}:{443 if parsed.scheme == 'https' else 80}")
+        names.update(h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip())
+        return frozenset(names)
 
 
 def documented_settings() -> list[tuple[str, str]]:

@@ -23,6 +23,7 @@ from wiki.text import titles
 MAX_RANGE = {4: 16, 6: 19}
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 #: The reasons Special:Block offers (MediaWiki's ipbreason-dropdown), translated where shown.
 REASONS = (
@@ -98,8 +99,15 @@ def parse_target(session: Session, raw: str) -> tuple[str, int | None]:
     if net.prefixlen < MAX_RANGE[net.version]:
         raise BadInput(N_("Ranges wider than /{n} cannot be blocked."), n=MAX_RANGE[net.version])
     if net.num_addresses == 1:
-        return str(net.network_address), None
+        return str(_unmapped(net.network_address)), None
     return str(net), None
+
+
+def _unmapped(addr: IPAddress) -> IPAddress:
+    """``::ffff:10.9.9.7`` is 10.9.9.7: one address, one block, one rate-limit bucket."""
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped
+    return addr
 
 
 def block(
@@ -197,7 +205,7 @@ def find(session: Session, *, user_id: int | None, ip: str) -> BlockInfo | None:
         if row is not None:
             return _info(row)
     try:
-        addr = ipaddress.ip_address(ip)
+        addr = _unmapped(ipaddress.ip_address(ip))
     except ValueError:
         return None
     if user_id is not None:

@@ -34,8 +34,17 @@ MAX_NAME = 85
 COMMON_PASSWORDS = Path(__file__).parent.parent / "data" / "common-passwords.txt"
 
 _hasher = PasswordHasher()  # argon2id with argon2-cffi's current recommended parameters
-# Verified against when the user does not exist, so a failed login takes the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# Verified against when the user does not exist, so a failed login takes the same time. Made on
+# first use: an argon2 hash costs real CPU, and every worker process imports this module at
+# start-up (issue 19: workers under load missed the process manager's start-up deadline).
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASH
 
 
 @dataclass(frozen=True)
@@ -135,7 +144,7 @@ def authenticate(session: Session, name: str, password: str) -> User | None:
         user = None
     if user is None or not user.password_hash:
         with contextlib.suppress(VerificationError):
-            _hasher.verify(_DUMMY_HASH, password or "x")
+            _hasher.verify(_dummy_hash(), password or "x")
         return None
     try:
         _hasher.verify(user.password_hash, password)

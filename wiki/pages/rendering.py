@@ -19,7 +19,7 @@ from wiki.db import Database
 from wiki.errors import InvalidTitle
 from wiki.models import RenderedRevision, Revision
 from wiki.navigation.links import existing_titles
-from wiki.text import markup, titles
+from wiki.text import complexity, markup, titles
 from wiki.text.titles import Title
 
 URL_SAFE = "/:;@$!*(),~'"
@@ -87,6 +87,8 @@ def _meta(stored: Stored) -> str:
 def store(session: Session, rev: Revision) -> Stored:
     """Render a new revision and cache the render in the caller's (saving) transaction."""
     stored = render_text(rev.text)
+    if _out_of_time(rev.text, stored):
+        return stored  # a busy moment is no reason to keep the plain fallback for good
     session.add(
         RenderedRevision(
             revision_id=rev.id,
@@ -98,12 +100,19 @@ def store(session: Session, rev: Revision) -> Stored:
     return stored
 
 
+def _out_of_time(text: str, stored: Stored) -> bool:
+    """The render fell back to plain text because it ran out of CPU time (not over a limit)."""
+    return markup.FALLBACK_PLACEHOLDER in stored.html and complexity.problem(text) is None
+
+
 def stored_render(db: Database, session: Session, rev: Revision) -> Stored:
     """The cached render of ``rev``, rendering and storing it on first use."""
     row = session.get(RenderedRevision, rev.id)
     if row is not None and row.renderer == markup.RENDERER_VERSION:
         return _to_stored(row)
     stored = render_text(rev.text)
+    if _out_of_time(rev.text, stored):
+        return stored
     meta = _meta(stored)
     try:
         with db.write() as w:
@@ -152,4 +161,8 @@ def resolve(
         toc_label=gettext("Contents"),
         section_link=section_link,
         missing_title=gettext("{title} (page does not exist)"),
+        plain_notice=gettext(
+            "This page has too much markup to be formatted quickly, so its text is shown as "
+            "written. Fewer links, footnotes or nested brackets would fix it."
+        ),
     )

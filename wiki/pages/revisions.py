@@ -23,7 +23,7 @@ from wiki.errors import N_, BadInput, EditConflict, NotFound, TooLarge
 from wiki.models import SUMMARY_MAX, Page, Revision, User, utcnow
 from wiki.navigation import links
 from wiki.pages import edits, rendering, visibility
-from wiki.text import markers, merging, sections
+from wiki.text import complexity, markers, merging, sections
 from wiki.text.titles import Title
 
 
@@ -250,6 +250,7 @@ def save(
         raise BadInput(N_("Special pages cannot be edited."))
     text = normalize_text(text)
     check_size(text, max_bytes)
+    complexity.check(text)  # costly markup (wiki.text.complexity): refused like a huge text
     summary = check_summary(summary)
     page = _lock_page(session, title)
     now = utcnow()

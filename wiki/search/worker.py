@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from wiki.db import Database
+from wiki.db import Database, is_unavailable
 from wiki.models import Revision
 from wiki.search.index import SearchIndex
 from wiki.search.results import SyncReport
@@ -122,9 +122,12 @@ class Indexer:
                 failures = 0
             except InterruptedError:
                 break  # stopped during a first build
-            except Exception:
+            except Exception as exc:
                 failures += 1
-                log.exception("search: indexer pass failed")
+                if is_unavailable(exc):  # the database outage is logged once, by Database
+                    self.db.outage.failed(exc)
+                else:
+                    log.exception("search: indexer pass failed")
                 self._stop.wait(min(30.0, 0.1 * 2**failures))
                 continue
             if report is not None:

@@ -10,13 +10,20 @@ Markers (control characters are stripped from the page text first, so users cann
 - ``\\x03toc\\x03`` (``TOC_LABEL_PLACEHOLDER``): the table of contents title
 - ``\\x04{n}\\x04``: end of heading number ``n``, where the caller may put an [edit] link
 
+- ``\\x03plain\\x03`` (``FALLBACK_PLACEHOLDER``): the notice above a page shown as plain text
+
 Raw HTML is never rendered (``html=False``), and link/image URLs are allow-listed.
+
+Hostile text cannot burn CPU: a text over a construct limit (``wiki.text.complexity``) is shown
+as plain text without parsing it, and a render that runs past its CPU budget (this thread's
+time, checked as the parser walks the text) stops and falls back to plain text as well.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,8 +38,13 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
+from wiki.text import complexity
+
 RENDERER_VERSION = 2  # bump whenever the HTML for the same text changes (cache key)
 TOC_LABEL_PLACEHOLDER = "\x03toc\x03"
+FALLBACK_PLACEHOLDER = "\x03plain\x03"
+#: The parser checks the clock once per this many rule calls (a power of two, minus one).
+_BUDGET_EVERY = 255
 TOC_MIN_HEADINGS = 3
 
 _MARKERS = re.compile("[\x01-\x04]")
@@ -72,6 +84,7 @@ class Rendered:
     headings: list[Heading]
     categories: list[str]  # names without the namespace, in order, no repeats
     redirect: str | None  # normalised target of a "#REDIRECT [[...]]" first line
+    plain: bool = False  # too complex to format: shown as plain text (see the module doc)
 
 
 @dataclass
@@ -85,6 +98,21 @@ class _PageState:
     categories: list[str] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     heading_lines: list[int] = field(default_factory=list)
+    deadline: float = float("inf")  # time.thread_time() at which the render gives up
+    ticks: int = 0
+
+
+class OverBudget(Exception):
+    """A render ran past its CPU budget."""
+
+
+def _budget_rule(state: Any, *args: Any) -> bool:
+    """First rule of the block and inline chains: never matches, only watches the clock."""
+    page = _state(state.env)
+    page.ticks += 1
+    if not page.ticks & _BUDGET_EVERY and time.thread_time() > page.deadline:
+        raise OverBudget
+    return False
 
 
 def _default_title(raw: str) -> str | None:
@@ -252,6 +280,8 @@ def _page_rule(state: StateCore) -> None:
     last_suffix: dict[str, int] = {}  # so 1000 "Notes" headings are not quadratic
     top_start, toc_at = 0, -1
     for i, token in enumerate(state.tokens):
+        if not i & _BUDGET_EVERY and time.thread_time() > page.deadline:
+            raise OverBudget  # headings cost a slug each: this walk counts towards the budget
         if token.level == 0 and token.nesting >= 0:
             top_start = i  # the toc goes before the top-level block holding the 1st heading
         if token.type == "inline":
@@ -337,6 +367,10 @@ def _build() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False)
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.inline.ruler.before(md.inline.ruler.get_all_rules()[0], "gotong_budget", _budget_rule)
+    md.block.ruler.before(
+        md.block.ruler.get_all_rules()[0], "gotong_budget", _budget_rule, {"alt": ["paragraph"]}
+    )
     md.core.ruler.push("gotong_page", _page_rule)
     md.core.ruler.push("gotong_table_align", _table_align_rule)
     md.add_render_rule("wikilink_open", _render_wikilink_open)
@@ -368,20 +402,50 @@ def _split_redirect(
 
 
 def _parse(
-    text: str, link_title: Callable[[str], str | None] | None, *, decorate: bool
+    text: str,
+    link_title: Callable[[str], str | None] | None,
+    *,
+    decorate: bool,
+    budget: float = float("inf"),
 ) -> tuple[list[Token], _PageState, str | None, int]:
+    """Parse ``text``; raises OverBudget past ``budget`` seconds of CPU."""
     page = _PageState(link_title or _default_title, decorate=decorate)
+    page.deadline = time.thread_time() + budget
     redirect, body, skipped = _split_redirect(_MARKERS.sub("", text), page.link_title)
     env: dict[str, Any] = {"gotong": page}
     return _MD.parse(body, env), page, redirect, skipped
 
 
-def render(text: str, *, link_title: Callable[[str], str | None] | None = None) -> Rendered:
-    """Render page text to HTML with link slots, plus its links, headings and categories."""
-    tokens, page, redirect, _ = _parse(text, link_title, decorate=True)
-    env: dict[str, Any] = {"gotong": page}
-    body: str = _MD.renderer.render(tokens, _MD.options, env)
-    return Rendered(body, page.links, page.headings, page.categories, redirect)
+def plain_html(text: str) -> str:
+    """``text`` as written, escaped, under the (to be translated) plain-text notice."""
+    return (
+        f'<p class="render-plain-notice">{FALLBACK_PLACEHOLDER}</p>\n'
+        f'<pre class="render-plain">{html.escape(_MARKERS.sub("", text))}</pre>\n'
+    )
+
+
+def render(
+    text: str,
+    *,
+    link_title: Callable[[str], str | None] | None = None,
+    budget: float | None = None,
+) -> Rendered:
+    """Render page text to HTML with link slots, plus its links, headings and categories.
+
+    Text over a construct limit, or that takes more than ``budget`` seconds of CPU (default:
+    ``complexity.render_budget``), comes back as plain text (``plain=True``) with no links,
+    headings or categories."""
+    if budget is None:
+        budget = complexity.render_budget(text)
+    if complexity.problem(text) is None:
+        try:
+            tokens, page, redirect, _ = _parse(text, link_title, decorate=True, budget=budget)
+            env: dict[str, Any] = {"gotong": page}
+            body: str = _MD.renderer.render(tokens, _MD.options, env)
+            return Rendered(body, page.links, page.headings, page.categories, redirect)
+        except OverBudget:
+            pass
+    return Rendered(plain_html(text), [], [], [], None, plain=True)
 
 
 def render_commonmark(text: str) -> str:
@@ -401,6 +465,7 @@ def resolve_links(
     toc_label: str = "Contents",
     section_link: Callable[[int], str] | None = None,
     missing_title: str = "{title} (page does not exist)",
+    plain_notice: str = "",
 ) -> str:
     """Fill the link slots (blue or red links), the toc label and the section edit marks.
 
@@ -424,12 +489,19 @@ def resolve_links(
 
     out = _SLOT.sub(link_attrs, rendered_html)
     out = out.replace(TOC_LABEL_PLACEHOLDER, html.escape(toc_label))
+    out = out.replace(FALLBACK_PLACEHOLDER, html.escape(plain_notice), 1)
     return _SECTION_MARK.sub(lambda m: section_link(int(m.group(1))) if section_link else "", out)
 
 
 def plain_text(text: str) -> str:
-    """The page's visible text without markup, one block per line (for search and snippets)."""
-    tokens, _, _, _ = _parse(text, None, decorate=False)
+    """The page's visible text without markup, one block per line (for search and snippets).
+    A text too complex to render (see ``render``) is its own plain text."""
+    if complexity.problem(text) is not None:
+        return _MARKERS.sub("", text)
+    try:
+        tokens, _, _, _ = _parse(text, None, decorate=False, budget=complexity.render_budget(text))
+    except OverBudget:
+        return _MARKERS.sub("", text)
     chunks: list[str] = []
     for token in tokens:
         if token.type == "inline":
@@ -446,7 +518,14 @@ def sections(text: str) -> list[tuple[int, int]]:
     The numbering is the same as ``Heading.index`` from ``render``.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    _, page, _, skipped = _parse(text, None, decorate=True)
+    if complexity.problem(text) is not None:
+        return []  # shown as plain text: no headings, so no sections
+    try:
+        _, page, _, skipped = _parse(
+            text, None, decorate=True, budget=complexity.render_budget(text)
+        )
+    except OverBudget:
+        return []
     total = len(text.split("\n"))
     spans: list[tuple[int, int]] = []
     for i, heading in enumerate(page.headings):

@@ -224,9 +224,7 @@ async def password_reset(request: Request, sub: str) -> Response:
     found = await w.act(account_actions.start_password_reset, w.env, actor_of(ctx), wanted)
     if found is not None:
         email, name, token = found.email, found.name, found.token
-        link = f"{request.url.scheme}://{request.url.netloc}" + page_url(
-            "Special:ResetPassword", token=token
-        )
+        link = w.absolute_url(request, page_url("Special:ResetPassword", token=token))
         body = ctx.gettext(
             "Someone (hopefully you) asked to reset the password of {name} on {site}. "
             "To choose a new password, open this link within an hour:\n\n{link}\n\n"

@@ -23,8 +23,8 @@ UIPROPS = ("groups", "rights", "editcount", "blockinfo", "hasmsg", "registration
 
 
 def server_url(api: Api) -> str:
-    """The site's absolute base URL. (Issue 19 brings WIKI_SERVER_URL; switch here then.)"""
-    return str(api.request.base_url).rstrip("/")
+    """The site's absolute base URL: ``WIKI_SERVER_URL`` when set, else the request's."""
+    return wiki_of(api.request).absolute_url(api.request, "")
 
 
 def localised_namespaces(lang: str) -> dict[int, str]:

@@ -118,7 +118,7 @@ async def opensearch(api: Api) -> dict[str, Any]:
     text = api.get("search")
     limit = api.limit("limit", 10, high=100)
     matches = index_of(api.request).titles(text, limit=limit) if text.strip() else []
-    base = str(api.request.base_url).rstrip("/") + "/wiki/"
+    base = wiki_of(api.request).absolute_url(api.request, "/wiki/")
     return {
         ARRAY: [
             text,

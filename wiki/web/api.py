@@ -114,7 +114,7 @@ def _revision_json(info: RevisionInfo, page: Page) -> dict[str, Any]:
 
 
 def _api_url(request: Request, path: str) -> str:
-    return str(request.base_url).rstrip("/") + API_ROOT + path
+    return wiki_of(request).absolute_url(request, API_ROOT + path)
 
 
 def _page_api_path(title: Title) -> str:

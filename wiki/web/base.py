@@ -26,6 +26,7 @@ from wiki.patrol import watchlist
 from wiki.settings import Settings
 from wiki.text import diffing, diffing_cache, markup
 from wiki.text.titles import Title
+from wiki.web import proxy
 from wiki.web.security import LANG_COOKIE, Sessions
 from wiki.web.templating import Ctx, Templates
 
@@ -82,9 +83,7 @@ class Wiki:
         self.personal_cache = LRU(self.settings.page_cache_size)
         self.account_cache = LRU(4096)
         self.watch_cache = LRU(8192)
-        self.trusted_proxies = frozenset(
-            p.strip() for p in self.settings.trusted_proxies.split(",") if p.strip()
-        )
+        self.trusted_proxies = proxy.parse_trusted(self.settings.trusted_proxies)
 
     @property
     def epoch(self) -> Epoch:
@@ -162,15 +161,14 @@ class Wiki:
     def client_ip(self, request: Request) -> str:
         """The client's IP; ``X-Forwarded-For`` counts only when the peer is a trusted proxy."""
         peer = request.client.host if request.client else "127.0.0.1"
-        if peer not in self.trusted_proxies:
-            return peer
         forwarded = request.headers.get("x-forwarded-for", "")
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        # The rightmost address that is not one of our proxies is the client.
-        for hop in reversed(hops):
-            if hop not in self.trusted_proxies and users.is_ip(hop):
-                return hop
-        return peer
+        return proxy.client_ip(peer, forwarded, self.trusted_proxies)
+
+    def absolute_url(self, request: Request, path: str) -> str:
+        """``path`` (starting with "/") as an absolute URL: on ``WIKI_SERVER_URL`` when set,
+        else on the request's own scheme and host."""
+        origin = self.settings.public_origin or str(request.base_url).rstrip("/")
+        return origin + path
 
     async def act(self, action: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run an action of ``wiki.actions`` off the event loop."""

@@ -101,7 +101,7 @@ async def cite_this_page(request: Request, sub: str) -> Response:
         if found is None:
             raise NotFound(N_("There is no page called {title}."), title=target.full)
         rev_id, revised = found
-        url = str(request.base_url).rstrip("/") + page_url(target, oldid=rev_id)
+        url = wiki_of(request).absolute_url(request, page_url(target, oldid=rev_id))
         context.update(
             target=target,
             rev_id=rev_id,

@@ -29,7 +29,7 @@ from wiki.errors import (
 from wiki.pages import drafts, rendering, revisions
 from wiki.pages.rendering import page_url
 from wiki.patrol import abuse
-from wiki.text import diffing, sections
+from wiki.text import complexity, diffing, sections
 from wiki.text.titles import Title
 from wiki.web import conflicts, forms
 from wiki.web import talk as talk_web
@@ -325,13 +325,26 @@ async def _conflict(
 async def _preview(request: Request, title: Title, state: EditState, *, diff: bool) -> Response:
     w = wiki_of(request)
     ctx: Ctx = request.state.ctx
+    edit = editing.Edit(
+        title, state.text, state.summary, base_id=state.base_id, section=state.section
+    )
+    try:  # rendering costs CPU, like a save does
+        await w.act(w.env.limit, actor_of(ctx), "preview")
+    except RateLimited as exc:
+        wait = exc.retry_after
+        state.error = ctx.gettext(
+            "You have asked for too many previews in a short time. Your text is kept: try "
+            "again in {seconds} seconds."
+        ).format(seconds=wait)
+        await w.act(editing.keep_draft, w.env, actor_of(ctx), edit, "rate_limited")
+        response = edit_response(request, title, state, 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     try:
         revisions.check_size(revisions.normalize_text(state.text), w.settings.max_page_bytes)
-    except TooLarge as exc:
+        complexity.check(state.text)
+    except TooLarge as exc:  # TooComplex too: the text is kept either way
         state.error = exc.translated(ctx.gettext)
-        edit = editing.Edit(
-            title, state.text, state.summary, base_id=state.base_id, section=state.section
-        )
         await w.act(editing.keep_draft, w.env, actor_of(ctx), edit, "too_large")
         return edit_response(request, title, state, 413)
     if diff:

@@ -10,14 +10,18 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wiki import i18n
+from wiki.db import is_unavailable
 from wiki.errors import EditConflict, RateLimited, WikiError
 from wiki.web.base import finish, make_ctx, wiki_of
 from wiki.web.feeds import error_feed
 
 API_PREFIX = "/w/rest.php"
+#: Seconds a client is asked to wait while the database is unavailable.
+OUTAGE_RETRY_AFTER = 5
 
 
 def error_response(
@@ -103,3 +107,47 @@ async def server_error(request: Request, exc: Exception) -> Response:
     # Never a traceback: log it, and say so plainly.
     logging.getLogger("wiki").exception("unhandled error on %s", request.url.path)
     return error_response(request, 500, "Something went wrong on our side. Nothing was saved.")
+
+
+def unavailable_response(request: Request) -> Response:
+    """503 with ``Retry-After``: the database cannot answer now; nothing was saved."""
+    headers = {"Retry-After": str(OUTAGE_RETRY_AFTER)}
+    try:
+        ctx = make_ctx(request)
+        request.state.ctx = ctx
+        message = ctx.gettext(
+            "The wiki's database is not answering right now. Nothing was saved. "
+            "Try again in a few seconds."
+        )
+        return error_response(request, 503, message, headers=headers)
+    except Exception:  # the error page itself must not fail: say it plainly
+        return PlainTextResponse("503 Service Unavailable", 503, headers=headers)
+
+
+class OutageMiddleware:
+    """Turns "the database is unavailable" into 503 + Retry-After, with no traceback in the log
+    (``Database.outage`` logs one line per outage). Other errors pass through unchanged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            wiki_of(Request(scope)).db.outage.failed(exc)  # usually noted already
+            if started:  # a stream broke off half-way: nothing more can be said
+                return
+            await unavailable_response(Request(scope, receive))(scope, receive, send)

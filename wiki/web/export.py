@@ -66,7 +66,7 @@ async def export_page(request: Request, sub: str) -> Response:
     wanted = _wanted(request)
     site = export.SiteInfo(
         sitename=w.settings.site_name,
-        base=str(request.base_url).rstrip("/") + "/wiki/Main_Page",
+        base=w.absolute_url(request, "/wiki/Main_Page"),
         generator=f"Gotong {__version__}",
         lang=w.settings.language,
     )

@@ -54,7 +54,7 @@ class _Item:
 
 
 def _absolute(request: Request, path: str) -> str:
-    return str(request.base_url).rstrip("/") + path
+    return wiki_of(request).absolute_url(request, path)
 
 
 def _texts(session: Session, ids: set[int]) -> dict[int, tuple[str, int]]:
@@ -128,7 +128,8 @@ async def _response(
                 content_html=content,
             )
         )
-    self_link = str(request.url)
+    query = request.url.query
+    self_link = _absolute(request, request.url.path + (f"?{query}" if query else ""))
     body, media_type = feeds.render(
         feeds.Feed(
             id=self_link,

@@ -99,7 +99,7 @@ def _contribution_json(c: contributions.Contribution) -> dict[str, Any]:
 
 
 def _url(request: Request, path: str, pairs: list[tuple[str, str]]) -> str:
-    base = str(request.base_url).rstrip("/") + api.API_ROOT + path
+    base = wiki_of(request).absolute_url(request, api.API_ROOT + path)
     return f"{base}?{urlencode(pairs)}" if pairs else base
 
 

@@ -1,6 +1,7 @@
 """Sessions, CSRF tokens and security headers.
 
-A session is a random id in a signed cookie (HttpOnly, SameSite=Lax, Secure over https). The
+A session is a random id in a signed cookie (HttpOnly, SameSite=Lax, Secure over https, which
+includes ``X-Forwarded-Proto: https`` from a trusted proxy: see ``wiki.web.proxy``). The
 CSRF token is an HMAC of the session id, so it is bound to that session and dies with it. A
 request without a session cookie has no session: HTML forms then refuse to save (403, text kept),
 while the REST API treats it as an anonymous edit that needs no token, as MediaWiki does.
@@ -77,10 +78,15 @@ class Sessions:
 
 
 class SecurityHeadersMiddleware:
-    """Adds the strict security headers to every response (pure ASGI: no per-request copies)."""
+    """Adds the strict security headers to every response (pure ASGI: no per-request copies),
+    and ``Strict-Transport-Security`` to https responses when ``hsts_seconds`` > 0."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hsts_seconds: int = 0) -> None:
         self.app = app
+        self.https_headers = list(SECURITY_HEADERS)
+        if hsts_seconds > 0:
+            hsts = f"max-age={hsts_seconds}".encode()
+            self.https_headers.append((b"strict-transport-security", hsts))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -89,9 +95,12 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
+                # Read the scheme now: ProxyMiddleware (inside this one) may have changed it.
+                https = scope.get("scheme") == "https"
+                extra = self.https_headers if https else SECURITY_HEADERS
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
-                headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
+                headers.extend(h for h in extra if h[0] not in present)
                 message["headers"] = headers
             await send(message)
 
