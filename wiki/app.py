@@ -25,6 +25,7 @@ from wiki.web import (  # noqa: F401 (they register special pages)
     api,
     changes,
     export,
+    import_page,
     navigation,
     pages,
     patrol,
