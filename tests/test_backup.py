@@ -19,11 +19,12 @@ from starlette.testclient import TestClient
 from tests.conftest import GENEROUS_LIMITS, PG_URL, edit
 from tests.server import ROOT, WikiServer, pg_schema_url
 from wiki import cli
-from wiki.db import Database
+from wiki.db import Base, Database
 from wiki.dumps import backup
 from wiki.models import Page, Revision
+from wiki.pages import revisions
 from wiki.settings import Settings
-from wiki.text.titles import Title
+from wiki.text.titles import Title, parse
 
 CLIENTS = 10
 
@@ -70,6 +71,22 @@ def test_backup_and_restore_round_trip(
         found = c2.get("/w/rest.php/v1/search/page?q=kucing").json()
         assert [p["title"] for p in found["pages"]] == ["Beta"]
     app.state.wiki.db.dispose()
+
+
+def test_backup_of_a_wiki_nobody_has_open(tmp_path: Path) -> None:
+    """No server running: the WAL's -shm file is gone, and the backup still reads."""
+    if PG_URL:
+        pytest.skip("SQLite only")
+    offline = Settings(data_dir=tmp_path / "offline", secret_key="k" * 40).validated()
+    offline.data_dir.mkdir()
+    db = Database(offline.database_url)
+    Base.metadata.create_all(db.engine)
+    with db.write() as s:
+        revisions.save(s, parse("Alpha"), "alpha", author=revisions.Author("A"), max_bytes=4096)
+    db.dispose()
+    assert not (offline.data_dir / "wiki.sqlite3-shm").exists()
+    report = backup.backup(offline, tmp_path / "bak")
+    assert (report.pages, report.revisions) == (1, 1)
 
 
 def test_backup_refuses_a_non_empty_directory(settings: Settings, tmp_path: Path) -> None:

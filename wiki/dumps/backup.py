@@ -161,7 +161,9 @@ def _sqlite_snapshot(source: Path, target: Path) -> None:
     if not source.exists():
         raise BackupError(f"no database at {source}: nothing to back up")
     partial = target.with_name(target.name + ".partial")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    # Not mode=ro: a WAL database whose -shm file is gone (no one has it open) cannot be opened
+    # read-only. The backup only reads.
+    src = sqlite3.connect(source, timeout=30)
     try:
         dst = sqlite3.connect(partial)
         try:
