@@ -194,9 +194,23 @@ def child_import(dump: str, data_dir: str, really: bool) -> None:
         with open(dump, "rb") as fh:
             revisions = imports.import_dump(env, actor, fh).revisions
     seconds, cpu = time.monotonic() - started, time.process_time() - cpu
+    # Resident now (after the import, before clean-up): finer than the peak, which start-up
+    # (model, templates, whoosh) may already set higher than anything the import adds.
+    now_kib = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGESIZE")
+    now_kib //= 1024
     db.dispose()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    print(json.dumps({"revisions": revisions, "seconds": seconds, "cpu": cpu, "rss_kib": rss}))
+    print(
+        json.dumps(
+            {
+                "revisions": revisions,
+                "seconds": seconds,
+                "cpu": cpu,
+                "rss_kib": rss,
+                "now_kib": now_kib,
+            }
+        )
+    )
 
 
 def run_child(dump: Path, data_dir: Path, really: bool) -> dict[str, Any]:
@@ -331,7 +345,7 @@ def main() -> int:
         )
         print(
             f"{'dump':>5} {'revisions':>10} {'seconds':>8} {'rev/s':>7} {'CPU s':>7} "
-            f"{'peak RSS':>9} {'RSS - baseline':>15}"
+            f"{'peak RSS':>9} {'RSS - baseline':>15} {'RSS at end - baseline':>22}"
         )
         first_rate = None
         for name in ("1/4", "1/2", "1/1"):
@@ -342,7 +356,8 @@ def main() -> int:
                 f"{name:>5} {r['revisions']:>10} {r['seconds']:>8.1f} {rate:>7.0f} "
                 f"{r['cpu']:>7.1f} {r['rss_kib'] / 1024:>7.0f} MiB "
                 f"{(r['rss_kib'] - base['rss_kib']) / 1024:>11.0f} MiB"
-                f"   (rate {rate / first_rate:.2f} x the 1/4 dump's)"
+                f"{(r['now_kib'] - base['now_kib']) / 1024:>18.1f} MiB"
+                f"   {r['revisions'] / r['cpu']:.0f} rev/CPU-s; rate {rate / first_rate:.2f}x 1/4"
             )
         print(f"load average: {os.getloadavg()}")
 
