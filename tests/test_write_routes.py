@@ -64,6 +64,7 @@ OTHER_WRITES = {
     "POST /wiki/Special:MovePage": "pages.move",
     "POST /wiki/Special:RevisionDelete": "patrol.hide_revisions",
     "POST /wiki/Special:Undelete": "pages.undelete",
+    "POST /wiki/Special:Import": "imports.import_dump",
     "POST /wiki/Special:Notifications": "personal.mark_read",
     "POST /w/rest.php/v1/notifications/read": "personal.mark_read",
     "PUT /w/rest.php/v1/watchlist/{title:path}": "patrol.watch",

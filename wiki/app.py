@@ -33,6 +33,7 @@ from wiki.web import (  # noqa: F401 (they register special pages)
     credentials,
     export,
     health,
+    import_page,
     moving,
     navigation,
     pages,

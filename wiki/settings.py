@@ -62,6 +62,13 @@ class Settings:
         default=2 * 1024 * 1024,
         metadata=_help("Largest page text accepted, in bytes (UTF-8). Larger saves get 413."),
     )
+    import_max_bytes: int = field(
+        default=64 * 1024 * 1024,
+        metadata=_help(
+            "Largest file Special:Import accepts, in bytes (the whole upload). Larger dumps: "
+            "`wiki import FILE` on the server, which streams."
+        ),
+    )
     diff_timeout: float = field(
         default=1.0,
         metadata=_help(

@@ -8,6 +8,7 @@ from typing import Any
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Message
 
 from wiki.errors import N_, BadInput, PermissionDenied, TooLarge, WikiError
 from wiki.web.base import ensure_session, finish, wiki_of
@@ -41,6 +42,39 @@ async def read_form(request: Request) -> FormData:
         )
     try:
         return await request.form(max_files=0, max_fields=64, max_part_size=limit * 4 + 65536)
+    except Exception as exc:  # malformed bodies of every kind: multipart, encoding, limits
+        if isinstance(exc, WikiError):
+            raise
+        raise BadInput(N_("The form could not be read.")) from exc
+
+
+async def read_upload(request: Request, limit: int) -> FormData:
+    """A multipart form with at most one file, the whole body capped at ``limit`` bytes: a
+    larger declared length is refused before reading, a longer body while it streams in."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limit:
+        raise TooLarge(
+            N_("The upload is {size} bytes; the limit is {limit} bytes."),
+            size=int(length),
+            limit=limit,
+        )
+    receive = request.receive
+    seen = 0
+
+    async def capped() -> Message:
+        nonlocal seen
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if seen > limit:
+            raise TooLarge(
+                N_("The upload is over the limit of {limit} bytes."),
+                limit=limit,
+            )
+        return message
+
+    capped_request = Request(request.scope, capped)
+    try:
+        return await capped_request.form(max_files=1, max_fields=16, max_part_size=65536)
     except Exception as exc:  # malformed bodies of every kind: multipart, encoding, limits
         if isinstance(exc, WikiError):
             raise

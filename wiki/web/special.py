@@ -14,8 +14,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wiki.errors import N_, NotFound, WikiError
+from wiki.settings import Settings
 from wiki.text.titles import Title
 from wiki.web import forms
+from wiki.web.base import wiki_of
 
 Handler = Callable[[Request, str], Awaitable[Response]]
 
@@ -35,18 +37,26 @@ class SpecialPage:
     #: It accepts POST (a form that changes something, through ``wiki.actions``); a POST to
     #: any other special page is refused (405), so the write routes can be listed.
     writes: bool = False
+    #: Its POST form carries one uploaded file, of at most this many bytes (0: no file).
+    upload_limit: Callable[[Settings], int] | None = None
 
 
 _REGISTRY: dict[str, SpecialPage] = {}
 
 
 def special(
-    name: str, *aliases: str, listed: bool = True, group: str = "other", writes: bool = False
+    name: str,
+    *aliases: str,
+    listed: bool = True,
+    group: str = "other",
+    writes: bool = False,
+    upload_limit: Callable[[Settings], int] | None = None,
 ) -> Callable[[Handler], Handler]:
-    """Register a special page handler under ``name`` and its aliases."""
+    """Register a special page handler under ``name`` and its aliases. ``upload_limit``: the
+    page's POST form carries one file, of at most that many bytes (from the settings)."""
 
     def register(fn: Handler) -> Handler:
-        page = SpecialPage(name=name, handler=fn, listed=listed, group=group, writes=writes)
+        page = SpecialPage(name, fn, listed, group, writes, upload_limit)
         for key in (name, *aliases):
             _REGISTRY[key.lower()] = page
         return fn
@@ -74,8 +84,16 @@ async def dispatch(request: Request, title: Title) -> Response:
     if request.method == "POST" and not page.writes:
         raise NotAllowed(N_("Special:{name} does not accept changes."), name=page.name)
     if request.method == "POST":
-        form = await forms.read_form(request)
-        if not forms.token_ok(request, form):
-            raise forms.BadToken()
-        request.state.form = form
+        if page.upload_limit is not None:
+            limit = page.upload_limit(wiki_of(request).settings)
+            form = await forms.read_upload(request, limit)
+        else:
+            form = await forms.read_form(request)
+        try:
+            if not forms.token_ok(request, form):
+                raise forms.BadToken()
+            request.state.form = form
+            return await page.handler(request, sub)
+        finally:
+            await form.close()  # uploaded files are spooled to disk: remove them now
     return await page.handler(request, sub)
