@@ -65,6 +65,8 @@ OTHER_WRITES = {
     "POST /wiki/Special:RevisionDelete": "patrol.hide_revisions",
     "POST /wiki/Special:Undelete": "pages.undelete",
     "POST /wiki/Special:Import": "imports.import_dump",
+    "POST /wiki/Special:BotPasswords": "credentials.create_bot_password",
+    "POST /wiki/Special:ApiTokens": "credentials.create_api_token",
     "POST /wiki/Special:Notifications": "personal.mark_read",
     "POST /w/rest.php/v1/notifications/read": "personal.mark_read",
     "PUT /w/rest.php/v1/watchlist/{title:path}": "patrol.watch",

@@ -29,7 +29,6 @@ from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -53,7 +52,7 @@ from wiki.text import diffing, titles
 from wiki.text.titles import Title
 from wiki.web import openapi, rest
 from wiki.web import search as search_routes
-from wiki.web.base import MAX_ID, actor_of, wiki_of
+from wiki.web.base import MAX_ID, actor_of, run_diff, wiki_of
 from wiki.web.templating import Ctx
 
 API_ROOT = "/w/rest.php"
@@ -215,7 +214,7 @@ async def get_page_html(request: Request) -> Response:
     if suffix != "/html":
         return await get_page(request)
     w = wiki_of(request)
-    epoch = w.epoch.current()  # before the database, see wiki.cache
+    epoch, version = w.page_version(title)  # before the database, see wiki.cache
     gettext = i18n.translations(w.settings.language).gettext
 
     def load(session: Session) -> tuple[Title, int, str]:
@@ -229,8 +228,8 @@ async def get_page_html(request: Request) -> Response:
         f'<!DOCTYPE html><html lang="{w.settings.language}"><head><meta charset="utf-8">'
         f"<title>{html.escape(canonical.full)}</title></head><body>{body}</body></html>"
     )
-    # Links turn blue or red as other pages change, so the tag includes the cache epoch.
-    return _conditional(request, f"{rev_id}-{epoch}", lambda: HTMLResponse(doc))
+    # Links turn blue or red as other pages change, so the tag includes the page's version.
+    return _conditional(request, f"{rev_id}-{epoch}-{version}", lambda: HTMLResponse(doc))
 
 
 async def get_history(request: Request) -> Response:
@@ -314,8 +313,7 @@ async def compare(request: Request) -> Response:
         return old.text, new.text
 
     old_text, new_text = await w.read(load)
-    timeout = w.settings.diff_timeout
-    result = await run_in_threadpool(lambda: diffing.diff(old_text, new_text, timeout=timeout))
+    result = await run_diff(request, old_text, new_text)  # CPU budget, cached per pair
     shaped = diffing.to_json(result)
     return JSONResponse(
         {

@@ -44,7 +44,7 @@ def _page(request: Request, template: str, **context: Any) -> Response:
     return finish(request, response)
 
 
-@special("BotPasswords", "KataSandiBot", group="users")
+@special("BotPasswords", "KataSandiBot", group="users", writes=True)
 async def bot_passwords(request: Request, sub: str) -> Response:
     """List, create (or reset) and revoke the account's bot passwords."""
     w = wiki_of(request)
@@ -64,7 +64,7 @@ async def bot_passwords(request: Request, sub: str) -> Response:
     return _page(request, "special_botpasswords.html", rows=rows, created=created)
 
 
-@special("ApiTokens", "TokenAPI", group="users")
+@special("ApiTokens", "TokenAPI", group="users", writes=True)
 async def api_tokens(request: Request, sub: str) -> Response:
     """List, create and revoke the account's personal REST API tokens."""
     w = wiki_of(request)
