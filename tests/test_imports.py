@@ -114,7 +114,7 @@ WORDS_EN = [
 ]
 
 
-def _generate(w: Wiki, n_pages: int = 120, seed: int = 7) -> None:
+def _generate(w: Wiki, n_pages: int = 200, seed: int = 7) -> None:
     """A wiki with histories, talk threads, redirects, categories, hidden revisions, IP and
     account authors, in Indonesian and English."""
     rnd = random.Random(seed)
