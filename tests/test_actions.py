@@ -226,22 +226,26 @@ def test_permission_matrix_on_the_actions(
     assert outcomes == expected
 
 
+def _rule(db: Database, name: str, pattern: str, actions: str, message: str) -> None:
+    with db.write() as s:
+        s.add(
+            AbuseRule(
+                name=name,
+                enabled=True,
+                pattern=pattern,
+                namespaces="",
+                new_users_only=False,
+                actions=actions,
+                throttle_count=3,
+                message=message,
+            )
+        )
+
+
 def test_refused_text_is_kept_as_a_draft(wiki: Wiki) -> None:
     sysop = _system(wiki.db)
     editing.save(wiki.env, sysop, editing.Edit(parse("Kebijakan"), "Teks awal."))
-    with wiki.db.write() as s:
-        s.add(
-            AbuseRule(
-                name="no",
-                enabled=True,
-                pattern="hoaks",
-                namespaces="",
-                new_users_only=False,
-                actions="disallow",
-                throttle_count=3,
-                message="Tidak boleh.",
-            )
-        )
+    _rule(wiki.db, "no", "hoaks", "disallow", "Tidak boleh.")
     anon = Actor(user_id=None, name=IP, ip=IP, groups=frozenset({"*"}), session_id="s" * 32)
     edit = editing.Edit(parse("Kebijakan"), "Teks hoaks.", base_id=_latest(wiki, "Kebijakan"))
     with pytest.raises(AbuseDisallowed):
@@ -269,19 +273,7 @@ def test_a_save_tells_the_caches_what_changed(wiki: Wiki) -> None:
 def test_talk_posts_follow_like_edits(wiki: Wiki) -> None:
     """A topic gets a recent-change row, the poster's watch and the rule tags, as an edit."""
     newbie = _actor(wiki.db, "newbie")
-    with wiki.db.write() as s:
-        s.add(
-            AbuseRule(
-                name="tagger",
-                enabled=True,
-                pattern="(?i)diskusi",
-                namespaces="",
-                new_users_only=False,
-                actions="tag",
-                throttle_count=3,
-                message="",
-            )
-        )
+    _rule(wiki.db, "tagger", "(?i)diskusi", "tag", "")
     posted = talk.add_topic(wiki.env, newbie, parse("Talk:Pajak"), "Usul", "Mari diskusi.")
     from wiki.models import ChangeTag, Watch
 
@@ -316,19 +308,7 @@ def test_rollback_goes_through_the_same_rules(wiki: Wiki) -> None:
     editing.save(
         wiki.env, vandal, editing.Edit(parse("Pajak"), "Tarif 0.", base_id=_latest(wiki, "Pajak"))
     )
-    with wiki.db.write() as s:
-        s.add(
-            AbuseRule(
-                name="no zonk",
-                enabled=True,
-                pattern="zonk",
-                namespaces="",
-                new_users_only=False,
-                actions="disallow",
-                throttle_count=3,
-                message="Tidak.",
-            )
-        )
+    _rule(wiki.db, "no zonk", "zonk", "disallow", "Tidak.")
     patroller = _actor(wiki.db, "patroller")
     with pytest.raises(AbuseDisallowed):
         patrol.rollback(wiki.env, patroller, parse("Pajak"), "192.0.2.66")
