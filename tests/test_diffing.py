@@ -729,7 +729,8 @@ def test_slow_diff_says_it_took_too_long_not_too_different(app_settings: Setting
     old = "\n".join(paras)
     new = "\n".join(p.replace("w7 ", "changed ") for p in paras)
     tight = dataclasses.replace(app_settings, diff_timeout=1e-9)
-    with TestClient(create_app(tight), follow_redirects=False) as c:
+    app = create_app(tight)
+    with TestClient(app, follow_redirects=False) as c:
         save(c, "Slow", old)
         save(c, "Slow", new)
         for lang, words in (
@@ -739,6 +740,7 @@ def test_slow_diff_says_it_took_too_long_not_too_different(app_settings: Setting
             page = c.get(f"/wiki/Slow?diff=2&oldid=1&uselang={lang}").text
             assert words in page
             assert "almost no lines" not in page and "hampir tidak memiliki" not in page
+    app.state.wiki.db.dispose()
 
 
 def test_unrelated_texts_say_so(client: TestClient) -> None:

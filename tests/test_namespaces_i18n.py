@@ -37,6 +37,7 @@ def id_client(settings: Settings) -> Iterator[TestClient]:
     app = create_app(dataclasses.replace(settings, language="id"))
     with TestClient(app, base_url="http://testserver", follow_redirects=False) as c:
         yield c
+    app.state.wiki.db.dispose()
 
 
 def test_an_indonesian_wiki_redirects_english_names(id_client: TestClient) -> None:

@@ -209,6 +209,7 @@ def wiki(app_settings: Settings) -> Any:
         r.raise_for_status()
         comment = r.json()["comment"]["id"]
         yield Wiki(app=app, db=db, first=first, removal=removal, comment=comment)
+    app.state.wiki.db.dispose()
     db.dispose()
 
 
@@ -345,6 +346,7 @@ def test_the_edit_rate_limit_holds_on_every_channel(tight_settings: Settings, ch
         assert r.status_code == 429, (channel, r.status_code, r.text[:300])
         assert r.headers["Retry-After"].isdigit()
         assert _latest_of(db) == before
+    app.state.wiki.db.dispose()
     db.dispose()
 
 
