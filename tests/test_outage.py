@@ -45,6 +45,7 @@ def test_unreachable_database_gives_503_with_retry_after_and_one_log_line(
         assert c.get("/healthz").status_code == 200
         ready = c.get("/readyz")
         assert ready.status_code == 503 and ready.json()["database"] == "unreachable"
+    app.state.wiki.db.dispose()
     errors = [rec for rec in caplog.records if rec.levelno >= logging.ERROR]
     assert len(errors) == 1, [rec.getMessage() for rec in errors]
     assert "database unavailable" in errors[0].getMessage()

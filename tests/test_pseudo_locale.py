@@ -209,6 +209,7 @@ def world(pseudo: None, settings: Settings) -> Iterator[tuple[TestClient, TestCl
             },
         )
         yield anon, admin
+    app.state.wiki.db.dispose()
 
 
 def _routes() -> list[str]:
